@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+// healthgap: population health gap analysis from LSOA-level CSV files.
+import PackageDescription
+
+let package = Package(
+    name: "healthgap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "healthgap", targets: ["healthgap"]),
+        .library(name: "Indicators", targets: ["Indicators"]),
+        .library(name: "NumericCore", targets: ["NumericCore"]),
+        .library(name: "CSVStream", targets: ["CSVStream"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: - Public API
+
+        /// The command-line tool: parses arguments, builds a request for `Pipeline`, maps errors to exit codes.
+        .executableTarget(
+            name: "healthgap",
+            dependencies: [
+                "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// Data model, grouping, aggregation and the job runner.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "CSVStream", "Indicators", "NumericCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// Public-health statistics as pure functions over arrays (METHODS.md §1–§8).
+        .target(name: "Indicators", dependencies: ["NumericCore"]),
+        /// Distributions, random streams and BLAS/LAPACK faces; knows nothing about CSV or health.
+        .target(name: "NumericCore", dependencies: ["CBLAS"]),
+        /// A byte-level streaming CSV reader and writer; knows nothing about health.
+        .target(name: "CSVStream", dependencies: ["CZlib"]),
+
+        // MARK: - Implementation details
+
+        /// OpenBLAS (CBLAS) and LAPACKE. Imported only by `NumericCore/Internals`.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        /// zlib, for streaming `.csv.gz` input and output. Imported only by `CSVStream`.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: - Tests
+
+        /// Shared test helpers: fixture loader, `expectClose`, the built binary's location.
+        .target(name: "_TestSupport", dependencies: ["CSVStream"], path: "Sources/_TestSupport"),
+        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "_TestSupport"]),
+        .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "_TestSupport"]),
+        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "_TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "_TestSupport"]),
+        .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
+    ]
+)
