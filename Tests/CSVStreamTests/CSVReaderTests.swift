@@ -16,10 +16,10 @@ struct CSVReaderTests {
     }
 
     @Test func newlineInsideQuotesKeepsLaterLineNumbers() throws {
-        let text = "id,text\n1,\"two\nlines\"\n2,\"three\r\nphysical\nlines\"\n3,plain\n"
+        let text = "id,text\n1,\"two\nlines\"\n2,\"three\r\nphysical\nlines\"\n3,\"old\rmac\"\n4,plain\n"
         let parsed = try parse(text)
-        #expect(parsed.rows == [["1", "two\nlines"], ["2", "three\r\nphysical\nlines"], ["3", "plain"]])
-        #expect(parsed.lines == [2, 4, 7])
+        #expect(parsed.rows == [["1", "two\nlines"], ["2", "three\r\nphysical\nlines"], ["3", "old\rmac"], ["4", "plain"]])
+        #expect(parsed.lines == [2, 4, 7, 9])
     }
 
     @Test func crlfAndLoneCR() throws {
@@ -106,7 +106,7 @@ struct CSVReaderChunkTests {
     static let inputs: [String] = [
         "a,b,c\n1,2,3\n4,5,6\n",
         "name,note\n\"Smith, J\",\"said \"\"hi\"\"\"\n\"\",\"\"\"\"\n",
-        "id,text\n1,\"two\nlines\"\n2,\"three\r\nphysical\nlines\"\n3,plain\n",
+        "id,text\n1,\"two\nlines\"\n2,\"three\r\nphysical\nlines\"\n3,\"old\rmac\"\n4,plain\n",
         "a,b\r\n1,2\r\n3,4\r5,6",
         "\u{FEFF}x,y\r\n\"1,000\",\"São Paulo 🙂\"\r\n,\r\n\r\n",
         "a\n1\n\n2\n\n\n",

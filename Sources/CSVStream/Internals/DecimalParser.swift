@@ -41,6 +41,18 @@ func trimmedBounds(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
 /// - Parameter grouping: whether thousands separators are allowed (the field was quoted).
 /// - Complexity: O(*n*) in the field's length.
 func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, grouping: Bool) -> Double? {
+    // The commonest case first: up to 15 plain digits, exact in a double.
+    if bytes.count > 0 && bytes.count <= 15 {
+        var value: UInt64 = 0
+        var k = 0
+        while k < bytes.count {
+            let d = bytes[k] &- 0x30
+            guard d < 10 else { break }
+            value = value &* 10 &+ UInt64(d)
+            k += 1
+        }
+        if k == bytes.count { return Double(value) }
+    }
     var (i, j) = trimmedBounds(bytes)
     guard i < j else { return nil }
     let textStart = i
@@ -59,7 +71,6 @@ func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, grouping: Bool) -> Double
     var mantissa: UInt64 = 0
     var significant = 0  // digits in `mantissa`, not counting leading zeros
     var exponent = 0
-    var truncated = false  // a non-zero digit did not fit in `mantissa`
     var digits = 0
     var groupLength = 0
     var grouped = false
@@ -71,8 +82,7 @@ func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, grouping: Bool) -> Double
                 mantissa = mantissa &* 10 &+ UInt64(d)
                 if mantissa != 0 { significant += 1 }
             } else {
-                exponent += 1
-                if d != 0 { truncated = true }
+                exponent += 1  // digits past the 19th only scale; the slow path sees them all
             }
             digits += 1
             groupLength += 1
@@ -97,8 +107,6 @@ func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, grouping: Bool) -> Double
                 mantissa = mantissa &* 10 &+ UInt64(d)
                 if mantissa != 0 { significant += 1 }
                 exponent -= 1
-            } else if d != 0 {
-                truncated = true
             }
             digits += 1
             i += 1
@@ -128,7 +136,9 @@ func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, grouping: Bool) -> Double
     guard i == j else { return nil }
 
     if mantissa == 0 { return negative ? -0.0 : 0.0 }
-    if !truncated && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
+    // 19 significant digits make `mantissa` ≥ 10^18 > 2^53, so a number with digits beyond what
+    // `mantissa` holds never takes the fast path.
+    if mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
         var value = Double(mantissa)
         value = exponent < 0 ? value / exactPowersOfTen[-exponent] : value * exactPowersOfTen[exponent]
         return negative ? -value : value

@@ -8,6 +8,10 @@
 // Line numbers are counted the same way: each record's line breaks are counted during its
 // (final) scan and added to `nextLine` when it is accepted.
 //
+// The scanner is a non-copyable struct rather than part of the reader class so that its hot
+// state is reached through one `inout` access per record: stored `var`s of a class would cost
+// a dynamic exclusivity check on every read and write.
+//
 // Quoted fields are recorded without their quotes; a quoted field with doubled quotes is
 // un-doubled in place once its record is complete (the decoded text is never longer).
 
@@ -38,11 +42,116 @@ private let quote: UInt8 = 0x22
 private let lineFeed: UInt8 = 0x0A
 private let carriageReturn: UInt8 = 0x0D
 
-extension CSVReader {
+/// The reader's input window and the last record's field ranges.
+struct RecordScanner: ~Copyable {
+    /// The input's name, for errors.
+    let file: String
+    private let source: any ByteSource
+    private let chunkSize: Int
+    /// The header's names once read (empty while the header itself is scanned), for errors.
+    var columnNames: [String] = []
+    // The input window: bytes [start, end) of `buffer` are read but not yet consumed.
+    private(set) var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var sourceEnded = false
+    /// The physical line number of the byte at `start`.
+    private var nextLine = 1
+    // The last record scanned: its fields, as byte ranges of `buffer`, and its first line.
+    private(set) var spans: UnsafeMutablePointer<FieldSpan>
+    private var spanCapacity = 64
+    private(set) var fieldCount = 0
+    private(set) var recordLine = 0
+    /// Data rows accepted by `nextRow(expecting:)`.
+    private(set) var rowsRead = 0
+
+    init(source: any ByteSource, file: String, chunkSize: Int) {
+        self.source = source
+        self.file = file
+        self.chunkSize = chunkSize
+        capacity = max(chunkSize, 64)
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        spans = UnsafeMutablePointer<FieldSpan>.allocate(capacity: spanCapacity)
+    }
+
+    deinit {
+        buffer.deallocate()
+        spans.deallocate()
+    }
+
+    /// Skips a byte-order mark and reads the first record; returns its fields, trimmed (none if the input is empty).
+    mutating func readHeader() throws -> [String] {
+        while end - start < 3 && !sourceEnded { try refill() }
+        if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+            start += 3
+        }
+        guard try advance() else { return [] }
+        return (0..<fieldCount).map { i in
+            let span = spans[i]
+            let raw = UnsafeBufferPointer(start: buffer + span.start, count: span.end - span.start)
+            return String(decoding: raw, as: UTF8.self).trimmingWhitespace()
+        }
+    }
+
+    /// Scans the next data row of `reader`; nil at the end of the input.
+    ///
+    /// - Throws: `wrongFieldCount` (after moving past the row) when its field count is not the header's.
+    mutating func nextRow(reader: CSVReader) throws -> CSVRow? {
+        guard try advance() else { return nil }
+        let expected = reader.header.count
+        guard fieldCount == expected else {
+            throw CSVError.wrongFieldCount(file: file, line: recordLine, expected: expected, found: fieldCount)
+        }
+        rowsRead += 1
+        return CSVRow(reader: reader, base: buffer, spans: spans, count: fieldCount, line: recordLine)
+    }
+
+    /// Scans the next record, reading more input as needed; false at the end of the input.
+    private mutating func advance() throws -> Bool {
+        while true {
+            switch try scanRecord() {
+            case .record: return true
+            case .endOfInput: return false
+            case .needMore: try refill()
+            }
+        }
+    }
+
+    /// Moves the unconsumed bytes to the front of the buffer and appends the next chunk.
+    private mutating func refill() throws {
+        if start > 0 {
+            let pending = end - start
+            if pending > 0 { buffer.update(from: buffer + start, count: pending) }
+            end = pending
+            start = 0
+        }
+        if capacity - end < chunkSize {
+            // A record longer than the buffer: grow it (geometrically, so carrying stays linear).
+            let newCapacity = max(capacity * 2, end + chunkSize)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = grown
+            capacity = newCapacity
+        }
+        let n = try source.read(into: buffer + end, capacity: chunkSize)
+        if n == 0 { sourceEnded = true } else { end += n }
+    }
+
+    /// Doubles the room for field ranges.
+    private mutating func growSpans() {
+        let grown = UnsafeMutablePointer<FieldSpan>.allocate(capacity: spanCapacity * 2)
+        grown.update(from: spans, count: spanCapacity)
+        spans.deallocate()
+        spans = grown
+        spanCapacity *= 2
+    }
+
     /// Scans one record starting at `start`.
     ///
     /// - Complexity: O(*n*) in the record's length.
-    func scanRecord() throws -> ScanOutcome {
+    private mutating func scanRecord() throws -> ScanOutcome {
         let buf = buffer
         let e = end
         let atEnd = sourceEnded
@@ -106,11 +215,31 @@ extension CSVReader {
                 }
             } else {
                 let fieldStart = p
-                while p < e {
-                    c = buf[p]
-                    // Every byte that ends an unquoted field is <= ','; most text bytes are above it.
-                    if c <= comma && (c == comma || c == lineFeed || c == carriageReturn || c == quote) { break }
-                    p += 1
+                // Every byte that ends an unquoted field is <= ','; most text bytes are above it.
+                // Eight bytes at a time: `(w - 0x2D…) & ~w & 0x80…` flags bytes below 0x2D, and its
+                // lowest flag is exact (a borrow only starts at a flagged byte), so the first
+                // candidate is found without a branch per byte. Candidates that are not delimiters
+                // (a space, a parenthesis) are stepped over.
+                while true {
+                    if p &+ 8 <= e {
+                        let word = UInt64(littleEndian: UnsafeRawPointer(buf + p).loadUnaligned(as: UInt64.self))
+                        let flags = (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+                        if flags == 0 {
+                            p &+= 8
+                            continue
+                        }
+                        p &+= flags.trailingZeroBitCount &>> 3
+                        c = buf[p]
+                        if c == comma || c == lineFeed || c == carriageReturn || c == quote { break }
+                        p &+= 1
+                        continue
+                    }
+                    while p < e {
+                        c = buf[p]
+                        if c <= comma && (c == comma || c == lineFeed || c == carriageReturn || c == quote) { break }
+                        p += 1
+                    }
+                    break
                 }
                 if p < e && c == quote {
                     if !atEnd && delimiter(from: p) == nil { return .needMore }
@@ -163,7 +292,7 @@ extension CSVReader {
     }
 
     /// Decodes `""` to `"` in place in every escaped field of the current record.
-    private func undoubleQuotes(_ fields: Int) {
+    private mutating func undoubleQuotes(_ fields: Int) {
         for i in 0..<fields where spans[i].flags & FieldSpan.escaped != 0 {
             var read = spans[i].start
             var write = read
@@ -179,8 +308,8 @@ extension CSVReader {
     }
 
     /// The header's name for column `index` (from 0), if the header has been read and has one.
-    func columnName(_ index: Int) -> String? {
-        header.name(at: index)
+    private func columnName(_ index: Int) -> String? {
+        columnNames.indices.contains(index) ? columnNames[index] : nil
     }
 
     /// The position of the first comma or line break at or after `position`, if the buffer has one.
