@@ -52,8 +52,9 @@ public enum CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
-    /// One sentence naming the file, line, column and offending text, e.g.
-    /// `counts.csv:12: column 5 (population): "12x" is not a number`.
+    /// One sentence naming the file, line, column and offending text.
+    ///
+    /// For example `counts.csv:12: column 5 (population): "12x" is not a number`.
     public var description: String {
         switch self {
         case .cannotOpen(let file, let reason):

@@ -13,7 +13,10 @@ public struct CSVRow {
     /// The physical line (from 1; the header is line 1) where this record starts.
     public let line: Int
 
-    init(reader: CSVReader, base: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<FieldSpan>, count: Int, line: Int) {
+    init(
+        reader: CSVReader, base: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<FieldSpan>, count: Int,
+        line: Int
+    ) {
         self.reader = reader
         self.base = base
         self.spans = spans
@@ -97,7 +100,8 @@ public struct CSVRow {
     /// An ``CSVError/invalidValue(file:line:column:columnName:text:expected:)`` error for field `i`,
     /// for callers that parsed a value but cannot accept it; `expected` says what is allowed.
     public func invalidValue(_ i: Int, expected: String) -> CSVError {
-        .invalidValue(file: reader.file, line: line, column: i + 1, columnName: columnName(i), text: self[i], expected: expected)
+        .invalidValue(
+            file: reader.file, line: line, column: i + 1, columnName: columnName(i), text: self[i], expected: expected)
     }
 
     /// The `badNumber` error for field `i`.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A buffered RFC 4180 CSV writer to a file (replaced atomically), standard output or memory.
@@ -19,6 +19,7 @@ import Darwin
 /// ending in `.gz` is gzip-compressed. Fields are quoted only when they must be (a comma, quote,
 /// CR or LF, or a leading or trailing space or tab); lines end with `\n`; no byte-order mark.
 /// A row of a single empty field is written as `""` so that it is not read back as a blank line.
+/// Writers to standard output or memory that are released without `finish()` flush what they hold.
 public final class CSVWriter {
     private let sink: any ByteSink
     /// The target's path (or `<stdout>`, `<memory>`), for error messages.
@@ -67,7 +68,19 @@ public final class CSVWriter {
     public var contents: [UInt8] { memory?.bytes ?? [] }
 
     deinit {
-        if !finished { sink.abandon() }
+        if !finished {
+            if sink.isAtomic {
+                sink.abandon()
+            } else {
+                // Standard output or memory: keep what was written (best effort, errors are lost).
+                if fieldsInRow > 0 { try? endRow() }
+                finished = true
+                do {
+                    try flush()
+                    try sink.finish()
+                } catch {}
+            }
+        }
         buffer.deallocate()
     }
 

@@ -7,7 +7,9 @@ public enum SharedFiles {
         return components.joined(separator: "/")
     }
 
-    /// The path of `relative` inside `../shared`, e.g. `path("data/imd2019/imd2019_lsoa11_ranks.csv.gz")`.
+    /// The path of `relative` inside `../shared`.
+    ///
+    /// For example `path("data/imd2019/imd2019_lsoa11_ranks.csv.gz")`.
     public static func path(_ relative: String, filePath: String = #filePath) -> String {
         projectRoot(filePath: filePath) + "/../shared/" + relative
     }

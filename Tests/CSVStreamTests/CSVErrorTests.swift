@@ -31,9 +31,12 @@ struct CSVErrorTests {
     }
 
     @Test func badNumberNamesColumnAndText() throws {
-        let reader = try CSVReader(string: "area,year,sex,age,population,deaths\nE1,2015,F,85-89,12x,4\n", name: "counts.csv")
+        let reader = try CSVReader(
+            string: "area,year,sex,age,population,deaths\nE1,2015,F,85-89,12x,4\n", name: "counts.csv")
         let row = try #require(try reader.nextRow())
-        #expect(throws: CSVError.badNumber(file: "counts.csv", line: 2, column: 5, columnName: "population", text: "12x")) {
+        #expect(
+            throws: CSVError.badNumber(file: "counts.csv", line: 2, column: 5, columnName: "population", text: "12x")
+        ) {
             _ = try row.double(4)
         }
         #expect(throws: CSVError.self) { _ = try row.int(3) }
@@ -48,14 +51,17 @@ struct CSVErrorTests {
         let reader = try CSVReader(string: "deaths\n-3\n", name: "counts.csv")
         let row = try #require(try reader.nextRow())
         let error = row.invalidValue(0, expected: "a count of 0 or more")
-        #expect(error.description == #"counts.csv:2: column 1 (deaths): "-3" is not allowed: expected a count of 0 or more"#)
+        #expect(
+            error.description == #"counts.csv:2: column 1 (deaths): "-3" is not allowed: expected a count of 0 or more"#
+        )
     }
 
     @Test func columns() {
         let missing = CSVError.missingColumn(file: "x.csv", column: "deaths", available: ["area", "count"])
         #expect(missing.description == #"x.csv: no column named "deaths"; the columns are "area", "count""#)
         let duplicate = CSVError.duplicateColumn(file: "x.csv", column: "age band", matches: ["Age Band", "AGEBAND"])
-        #expect(duplicate.description == #"x.csv: column name "age band" is ambiguous: it matches "Age Band", "AGEBAND""#)
+        #expect(
+            duplicate.description == #"x.csv: column name "age band" is ambiguous: it matches "Age Band", "AGEBAND""#)
     }
 
     @Test func cannotOpen() {
@@ -80,7 +86,9 @@ struct CSVErrorTests {
         for i in 0..<1000 { try memory.write(row: ["\(i)", "value \(i)"]) }
         try memory.finish()
         let truncated = Array(memory.contents.dropLast(20))
-        #expect(throws: CSVError.gzip(file: "t.csv.gz", reason: "unexpected end of compressed data (the file is truncated)")) {
+        #expect(
+            throws: CSVError.gzip(file: "t.csv.gz", reason: "unexpected end of compressed data (the file is truncated)")
+        ) {
             _ = try parse(bytes: truncated, name: "t.csv.gz")
         }
         var corrupt = memory.contents

@@ -18,7 +18,10 @@ struct CSVReaderTests {
     @Test func newlineInsideQuotesKeepsLaterLineNumbers() throws {
         let text = "id,text\n1,\"two\nlines\"\n2,\"three\r\nphysical\nlines\"\n3,\"old\rmac\"\n4,plain\n"
         let parsed = try parse(text)
-        #expect(parsed.rows == [["1", "two\nlines"], ["2", "three\r\nphysical\nlines"], ["3", "old\rmac"], ["4", "plain"]])
+        #expect(
+            parsed.rows == [
+                ["1", "two\nlines"], ["2", "three\r\nphysical\nlines"], ["3", "old\rmac"], ["4", "plain"],
+            ])
         #expect(parsed.lines == [2, 4, 7, 9])
     }
 
@@ -92,7 +95,9 @@ struct CSVReaderTests {
         #expect(header.index(of: "deaths", aliases: ["COUNT"]) == 3)
         #expect(header.index(of: "deaths") == nil)
         #expect(try header.requireIndex(of: "Sex") == 1)
-        #expect(throws: CSVError.duplicateColumn(file: "x.csv", column: "age band", matches: ["Age Band", "AGE  BAND"])) {
+        #expect(
+            throws: CSVError.duplicateColumn(file: "x.csv", column: "age band", matches: ["Age Band", "AGE  BAND"])
+        ) {
             try header.requireIndex(of: "age band")
         }
         #expect(throws: CSVError.missingColumn(file: "x.csv", column: "deaths", available: header.names)) {

@@ -46,11 +46,15 @@ struct CSVRowNumberTests {
             #expect(throws: CSVError.self, "field \(bad)") { _ = try double(bad) }
         }
         // Unquoted, the comma splits the field, so the row has too many fields.
-        #expect(throws: CSVError.wrongFieldCount(file: "n.csv", line: 2, expected: 2, found: 3)) { _ = try double("29,199") }
+        #expect(throws: CSVError.wrongFieldCount(file: "n.csv", line: 2, expected: 2, found: 3)) {
+            _ = try double("29,199")
+        }
     }
 
     @Test func rejectsWhatIsNotANumber() throws {
-        for bad in ["12x", "-", ".", "e5", "1e", "1e+", "0x1A", "1.2.3", "1 2", "--1", "infinit", "N A", "NULL", "1_000"] {
+        for bad in [
+            "12x", "-", ".", "e5", "1e", "1e+", "0x1A", "1.2.3", "1 2", "--1", "infinit", "N A", "NULL", "1_000",
+        ] {
             #expect(throws: CSVError.self, "field \(bad)") { _ = try double(bad) }
         }
     }

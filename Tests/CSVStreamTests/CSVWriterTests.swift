@@ -16,7 +16,8 @@ struct CSVWriterTests {
         (895.0, "895"), (-3.0, "-3"), (0.0, "0"), (-0.0, "0"), (1043.0247991469423, "1043.0247991469423"),
         (0.1, "0.1"), (1e-7, "1e-07"), (1.5e20, "1.5e+20"), (1e-5, "0.00001"), (1.5e-5, "0.000015"),
         (-2.5e-5, "-0.000025"), (0.0001, "0.0001"), (123456789012345.67, "123456789012345.67"),
-        (999999999999999.0, "999999999999999"), (1e15, "1000000000000000.0"), (1.0000000000000002, "1.0000000000000002"),
+        (999999999999999.0, "999999999999999"), (1e15, "1000000000000000.0"),
+        (1.0000000000000002, "1.0000000000000002"),
     ])
     func formatNumbers(value: Double, expected: String) {
         #expect(CSVWriter.format(value) == expected)
@@ -47,7 +48,9 @@ struct CSVWriterTests {
             ["a", ""],
         ])
         #expect(
-            text == "plain,\"with,comma\",\"with \"\"quote\"\"\",\"line\nbreak\",\"cr\rhere\",\" lead\",\"trail \",,Ynys Môn\n\"\"\na,\n")
+            text
+                == "plain,\"with,comma\",\"with \"\"quote\"\"\",\"line\nbreak\",\"cr\rhere\",\" lead\",\"trail \",,Ynys Môn\n\"\"\na,\n"
+        )
     }
 
     @Test func incrementalFieldsAndNumbers() throws {
@@ -97,6 +100,15 @@ struct CSVWriterTests {
         #expect(try directoryListing(directory) == ["out.csv"])
     }
 
+    @Test func gzipMemoryWriterReadsBack() throws {
+        let writer = try CSVWriter.inMemory(gzip: true)
+        try writer.write(row: ["a", "b"])
+        try writer.write(row: ["1", "x,y"])
+        try writer.finish()
+        #expect(writer.contents.prefix(2) == [0x1f, 0x8b])
+        #expect(try parse(bytes: writer.contents).rows == [["1", "x,y"]])
+    }
+
     @Test func cannotWriteIntoAMissingDirectory() {
         #expect(throws: CSVError.self) { _ = try CSVWriter(path: "/nonexistent-dir/out.csv") }
     }
@@ -105,7 +117,10 @@ struct CSVWriterTests {
         let directory = makeTemporaryDirectory()
         var rng = SplitMix64(seed: 99)
         let rows = (0..<20_000).map { i in
-            ["E0\(100_000 + i)", "\(2000 + Int(rng.next() % 20))", i % 2 == 0 ? "Female" : "Male", CSVWriter.format(Double(rng.next() % 100_000) / 7)]
+            [
+                "E0\(100_000 + i)", "\(2000 + Int(rng.next() % 20))", i % 2 == 0 ? "Female" : "Male",
+                CSVWriter.format(Double(rng.next() % 100_000) / 7),
+            ]
         }
         for path in [directory + "/data.csv", directory + "/data.csv.gz"] {
             let writer = try CSVWriter(path: path)
@@ -118,7 +133,8 @@ struct CSVWriterTests {
         #expect(gzipped.count < (try fileBytes(directory + "/data.csv")).count / 2)
         for chunkSize in [1 << 20, 1000] {
             let plain = try CSVReader.readAll(path: directory + "/data.csv", options: .init(chunkSize: chunkSize))
-            let compressed = try CSVReader.readAll(path: directory + "/data.csv.gz", options: .init(chunkSize: chunkSize))
+            let compressed = try CSVReader.readAll(
+                path: directory + "/data.csv.gz", options: .init(chunkSize: chunkSize))
             #expect(plain.rows == rows)
             #expect(compressed.header == plain.header)
             #expect(compressed.rows == plain.rows)

@@ -4,9 +4,9 @@
 internal import CZlib
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A destination for bytes.
@@ -17,6 +17,8 @@ protocol ByteSink: AnyObject {
     func finish() throws
     /// Drops the output without completing it (for a file: removes the temporary file).
     func abandon()
+    /// Whether the output only appears on `finish()` (a file); otherwise a released writer flushes what it has.
+    var isAtomic: Bool { get }
 }
 
 /// `write(2)` of all of `bytes`, retried on `EINTR` and short writes.
@@ -65,6 +67,8 @@ final class AtomicFileSink: ByteSink {
 
     deinit { abandon() }
 
+    var isAtomic: Bool { true }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         precondition(descriptor >= 0, "write after finish")
         try writeAll(descriptor, bytes, name: path)
@@ -110,6 +114,7 @@ final class DescriptorSink: ByteSink {
     func write(_ bytes: UnsafeRawBufferPointer) throws { try writeAll(descriptor, bytes, name: name) }
     func finish() throws {}
     func abandon() {}
+    var isAtomic: Bool { false }
 }
 
 /// Bytes collected in memory.
@@ -119,6 +124,7 @@ final class MemorySink: ByteSink {
     func write(_ bytes: UnsafeRawBufferPointer) { self.bytes.append(contentsOf: bytes) }
     func finish() {}
     func abandon() {}
+    var isAtomic: Bool { false }
 }
 
 /// Gzip compression (zlib `deflate`, windowBits 15 + 16) in front of another sink.
@@ -154,7 +160,8 @@ final class GzipSink: ByteSink {
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self))
+        stream.pointee.next_in = UnsafeMutablePointer(
+            mutating: bytes.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self))
         stream.pointee.avail_in = UInt32(bytes.count)
         try pump(flush: Z_NO_FLUSH)
     }
@@ -172,6 +179,8 @@ final class GzipSink: ByteSink {
         open = false
         inner.abandon()
     }
+
+    var isAtomic: Bool { inner.isAtomic }
 
     /// Deflates the pending input and passes the compressed bytes on.
     private func pump(flush: Int32) throws {

@@ -3,9 +3,9 @@
 // record scanner never knows which one it is reading.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A stream of bytes read in chunks.

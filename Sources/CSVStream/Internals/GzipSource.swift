@@ -10,9 +10,9 @@ internal import CZlib
 internal import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where compressed bytes come from.
@@ -64,8 +64,9 @@ final class GzipSource: ByteSource {
 /// State shared by the producer thread and the reader; everything mutable is guarded by `condition`.
 final class GzipPipeline: @unchecked Sendable {
     let buffers: [UnsafeMutablePointer<UInt8>]
-    /// Valid bytes in each buffer; written by the producer before the buffer is queued. A raw
-    /// pointer, not an array, so that the two threads never share an array's reference count.
+    /// Valid bytes in each buffer, written by the producer before the buffer is queued.
+    ///
+    /// A raw pointer, not an array, so that the two threads never share an array's reference count.
     let lengths: UnsafeMutablePointer<Int>
     private let bufferSize: Int
     private let input: CompressedInput
@@ -162,7 +163,9 @@ final class GzipPipeline: @unchecked Sendable {
                     case .memory(let bytes):
                         n = min(inputSize, bytes.count - memoryOffset)
                         bytes.withUnsafeBufferPointer { source in
-                            if n > 0 { inputBuffer.update(from: source.baseAddress.unsafelyUnwrapped + memoryOffset, count: n) }
+                            if n > 0 {
+                                inputBuffer.update(from: source.baseAddress.unsafelyUnwrapped + memoryOffset, count: n)
+                            }
                         }
                         memoryOffset += n
                     }

@@ -326,7 +326,9 @@ struct RecordScanner: ~Copyable {
     /// An `unexpectedQuote` error quoting the field from `fieldStart` to its next delimiter.
     private func unexpectedQuote(fieldStart: Int, at position: Int, column: Int, line: Int) -> CSVError {
         let stop = delimiter(from: position) ?? end
-        let text = String(decoding: UnsafeBufferPointer(start: buffer + fieldStart, count: stop - fieldStart), as: UTF8.self)
-        return CSVError.unexpectedQuote(file: file, line: line, column: column, columnName: columnName(column - 1), text: text)
+        let text = String(
+            decoding: UnsafeBufferPointer(start: buffer + fieldStart, count: stop - fieldStart), as: UTF8.self)
+        return CSVError.unexpectedQuote(
+            file: file, line: line, column: column, columnName: columnName(column - 1), text: text)
     }
 }
