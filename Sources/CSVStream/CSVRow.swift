@@ -57,7 +57,7 @@ public struct CSVRow {
     }
 
     /// Whether field `i` is a missing value: empty, `NA`, `na`, `NaN`, `nan` or `null` (exactly,
-    /// case-sensitive), ignoring surrounding spaces and tabs.
+    /// case-sensitive), quoted or not, ignoring surrounding spaces and tabs.
     ///
     /// - Complexity: O(*n*) in the field's length.
     public func isMissing(_ i: Int) -> Bool {

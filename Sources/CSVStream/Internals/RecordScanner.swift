@@ -69,7 +69,7 @@ struct RecordScanner: ~Copyable {
     init(source: any ByteSource, file: String, chunkSize: Int) {
         self.source = source
         self.file = file
-        self.chunkSize = chunkSize
+        self.chunkSize = max(chunkSize, 1)  // `Options.chunkSize` is a settable var
         capacity = max(chunkSize, 64)
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         spans = UnsafeMutablePointer<FieldSpan>.allocate(capacity: spanCapacity)
