@@ -75,6 +75,7 @@ struct CSVErrorTests {
 
     @Test func gzipErrors() throws {
         let directory = makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
         let plain = directory + "/plain.csv.gz"
         let writer = try CSVWriter(path: directory + "/plain.csv")
         try writer.write(row: ["a"])

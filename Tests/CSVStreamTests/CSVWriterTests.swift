@@ -66,6 +66,7 @@ struct CSVWriterTests {
 
     @Test func fileIsReplacedAtomically() throws {
         let directory = makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
         let target = directory + "/out.csv"
         let first = try CSVWriter(path: target)
         try first.write(row: ["a", "b"])
@@ -115,6 +116,7 @@ struct CSVWriterTests {
 
     @Test func gzipFileReadsBackLikeThePlainFile() throws {
         let directory = makeTemporaryDirectory()
+        defer { removeDirectory(directory) }
         var rng = SplitMix64(seed: 99)
         let rows = (0..<20_000).map { i in
             [

@@ -73,3 +73,8 @@ func fileBytes(_ path: String) throws -> [UInt8] {
 func directoryListing(_ path: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: path).sorted()
 }
+
+/// Removes a directory made by `makeTemporaryDirectory()` and everything in it.
+func removeDirectory(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+}
