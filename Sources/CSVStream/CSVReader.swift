@@ -1,0 +1,144 @@
+/// A streaming RFC 4180 CSV reader over a file, a `.csv.gz` file or bytes in memory.
+///
+/// ```swift
+/// let reader = try CSVReader(path: "counts.csv.gz")
+/// let deaths = try reader.header.requireIndex(of: "deaths")
+/// var total = 0.0
+/// try reader.forEachRow { row in total += try row.double(deaths) ?? 0 }
+/// ```
+///
+/// The reader holds one chunk of input at a time (``Options/chunkSize``, 1 MiB by default) plus
+/// the part of a record that straddles two chunks, never the whole file. Gzip input (recognised
+/// by its magic bytes) is inflated on a second thread while this one parses.
+///
+/// What it accepts: fields separated by commas; records ended by LF, CRLF or a lone CR; quoted
+/// fields with doubled quotes (`""`) and line breaks inside; a UTF-8 byte-order mark at the start
+/// (skipped); a last record without a line break; blank lines at the end (ignored). The first
+/// record is the header, and every later record must have as many fields as the header.
+///
+/// A reader is a single-threaded object: use it from one thread at a time.
+public final class CSVReader {
+    /// Settings for a reader.
+    public struct Options: Sendable {
+        /// How many bytes to read from the source at a time (at least 1); tiny values are for tests.
+        public var chunkSize: Int
+
+        /// Creates options; the default chunk is 1 MiB.
+        public init(chunkSize: Int = 1 << 20) {
+            precondition(chunkSize > 0, "chunkSize must be positive")
+            self.chunkSize = chunkSize
+        }
+    }
+
+    /// The path given to the initialiser, or the name of in-memory input; used in errors.
+    public let file: String
+    /// The header row: the column names.
+    public let header: CSVHeader
+    /// The number of data rows returned so far.
+    public var rowsRead: Int { scanner.pointee.rowsRead }
+
+    // The scanner lives behind a pointer: as a stored `var` of this class, every row would pay
+    // for a dynamic exclusivity check (about a tenth of the parse time).
+    private let scanner: UnsafeMutablePointer<RecordScanner>
+
+    /// Opens the file at `path` and reads its header; gzip files are recognised by their content.
+    ///
+    /// - Throws: ``CSVError/cannotOpen(file:reason:)`` if the file cannot be opened or read,
+    ///   ``CSVError/gzip(file:reason:)`` for a corrupt gzip file or a `.gz` path that is not gzip,
+    ///   and the parse errors of ``nextRow()`` for a malformed header.
+    public convenience init(path: String, options: Options = .init()) throws {
+        let source = try openSource(path: path, chunkSize: options.chunkSize)
+        try self.init(source: source, name: path, options: options)
+    }
+
+    /// Reads CSV (or gzip-compressed CSV) held in memory; `name` stands for the file in errors.
+    ///
+    /// - Throws: the errors of ``init(path:options:)`` other than `cannotOpen`.
+    public convenience init(bytes: [UInt8], name: String = "<memory>", options: Options = .init()) throws {
+        let source: any ByteSource
+        if bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
+            source = GzipSource(input: .memory(bytes), name: name, chunkSize: options.chunkSize)
+        } else {
+            source = MemorySource(bytes)
+        }
+        try self.init(source: source, name: name, options: options)
+    }
+
+    /// Reads CSV text held in a string; `name` stands for the file in errors.
+    ///
+    /// - Throws: the parse errors of ``nextRow()`` for a malformed header.
+    public convenience init(string: String, name: String = "<memory>", options: Options = .init()) throws {
+        try self.init(bytes: Array(string.utf8), name: name, options: options)
+    }
+
+    private init(source: any ByteSource, name: String, options: Options) throws {
+        var scanner = RecordScanner(source: source, file: name, chunkSize: options.chunkSize)
+        let names = try scanner.readHeader()
+        scanner.columnNames = names
+        self.scanner = UnsafeMutablePointer<RecordScanner>.allocate(capacity: 1)
+        self.scanner.initialize(to: scanner)
+        self.file = name
+        self.header = CSVHeader(names: names, file: name)
+    }
+
+    deinit {
+        scanner.deinitialize(count: 1)
+        scanner.deallocate()
+    }
+
+    /// Returns the next data row, or nil at the end of the input.
+    ///
+    /// The row points into the reader's buffer: it is valid only until the next call to
+    /// `nextRow()` (or the end of the `forEachRow` callback) and must not be kept.
+    /// - Throws: ``CSVError/wrongFieldCount(file:line:expected:found:)`` for a row whose field
+    ///   count differs from the header's (the reader moves past it, so reading may go on);
+    ///   ``CSVError/unterminatedQuote(file:line:column:columnName:)``,
+    ///   ``CSVError/unexpectedQuote(file:line:column:columnName:text:)``, and the I/O and gzip
+    ///   errors of ``init(path:options:)``.
+    /// - Complexity: O(*n*) in the row's length in bytes; no allocation per field.
+    public func nextRow() throws -> CSVRow? {
+        try scanner.pointee.nextRow(reader: self)
+    }
+
+    /// Calls `body` with every remaining data row, in order.
+    ///
+    /// The row is valid only during the call. Errors from `body` stop the iteration and propagate.
+    /// - Throws: the errors of ``nextRow()``, and whatever `body` throws.
+    /// - Complexity: O(*n*) in the input's length.
+    public func forEachRow(_ body: (CSVRow) throws -> Void) throws {
+        while let row = try nextRow() {
+            try body(row)
+        }
+    }
+
+    /// Reads a whole (small) file into strings: the header and every row.
+    ///
+    /// - Throws: the errors of ``init(path:options:)`` and ``nextRow()``.
+    /// - Complexity: O(*n*) time and memory in the file's size; for lookups and tests, not bulk data.
+    public static func readAll(path: String, options: Options = .init()) throws -> (header: [String], rows: [[String]])
+    {
+        let reader = try CSVReader(path: path, options: options)
+        return (reader.header.names, try reader.remainingRows())
+    }
+
+    /// Reads every remaining row into strings.
+    ///
+    /// - Throws: the errors of ``nextRow()``.
+    /// - Complexity: O(*n*) time and memory in the remaining input.
+    public func remainingRows() throws -> [[String]] {
+        var rows: [[String]] = []
+        try forEachRow { rows.append($0.fields) }
+        return rows
+    }
+}
+
+extension String {
+    /// The string without leading and trailing whitespace (including line breaks).
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

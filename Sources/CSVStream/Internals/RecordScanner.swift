@@ -1,0 +1,334 @@
+// The record scanner: the reader's hot loop.
+//
+// A record is scanned from `start` in one pass over the buffer, recording each field as a byte
+// range in `spans` (no per-field allocation). If the buffer ends before the record does, the scan
+// gives up (`needMore`); the reader then moves the partial record to the front of the buffer,
+// appends the next chunk and scans the record again from its start. Only one record per chunk
+// is scanned twice, so the cost is negligible, and the scanner needs no state between calls.
+// Line numbers are counted the same way: each record's line breaks are counted during its
+// (final) scan and added to `nextLine` when it is accepted.
+//
+// The scanner is a non-copyable struct rather than part of the reader class so that its hot
+// state is reached through one `inout` access per record: stored `var`s of a class would cost
+// a dynamic exclusivity check on every read and write.
+//
+// Quoted fields are recorded without their quotes; a quoted field with doubled quotes is
+// un-doubled in place once its record is complete (the decoded text is never longer).
+
+/// A field's bytes in the reader's buffer, `start..<end`, with how it was written.
+struct FieldSpan {
+    var start: Int
+    var end: Int
+    var flags: UInt8
+
+    /// The field was quoted in the file.
+    static let quoted: UInt8 = 1
+    /// The field was quoted and contained doubled quotes (already decoded once the record is accepted).
+    static let escaped: UInt8 = 2
+}
+
+/// What one scan of the buffer found.
+enum ScanOutcome {
+    /// A whole record: `spans`, `fieldCount` and `recordLine` describe it and `start` is past it.
+    case record
+    /// The buffer ends inside the record; refill and scan again.
+    case needMore
+    /// No records remain (trailing blank lines are consumed).
+    case endOfInput
+}
+
+private let comma: UInt8 = 0x2C
+private let quote: UInt8 = 0x22
+private let lineFeed: UInt8 = 0x0A
+private let carriageReturn: UInt8 = 0x0D
+
+/// The reader's input window and the last record's field ranges.
+struct RecordScanner: ~Copyable {
+    /// The input's name, for errors.
+    let file: String
+    private let source: any ByteSource
+    private let chunkSize: Int
+    /// The header's names once read (empty while the header itself is scanned), for errors.
+    var columnNames: [String] = []
+    // The input window: bytes [start, end) of `buffer` are read but not yet consumed.
+    private(set) var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var sourceEnded = false
+    /// The physical line number of the byte at `start`.
+    private var nextLine = 1
+    // The last record scanned: its fields, as byte ranges of `buffer`, and its first line.
+    private(set) var spans: UnsafeMutablePointer<FieldSpan>
+    private var spanCapacity = 64
+    private(set) var fieldCount = 0
+    private(set) var recordLine = 0
+    /// Data rows accepted by `nextRow(expecting:)`.
+    private(set) var rowsRead = 0
+
+    init(source: any ByteSource, file: String, chunkSize: Int) {
+        self.source = source
+        self.file = file
+        self.chunkSize = max(chunkSize, 1)  // `Options.chunkSize` is a settable var
+        capacity = max(chunkSize, 64)
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        spans = UnsafeMutablePointer<FieldSpan>.allocate(capacity: spanCapacity)
+    }
+
+    deinit {
+        buffer.deallocate()
+        spans.deallocate()
+    }
+
+    /// Skips a byte-order mark and reads the first record; returns its fields, trimmed (none if the input is empty).
+    mutating func readHeader() throws -> [String] {
+        while end - start < 3 && !sourceEnded { try refill() }
+        if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+            start += 3
+        }
+        guard try advance() else { return [] }
+        return (0..<fieldCount).map { i in
+            let span = spans[i]
+            let raw = UnsafeBufferPointer(start: buffer + span.start, count: span.end - span.start)
+            return String(decoding: raw, as: UTF8.self).trimmingWhitespace()
+        }
+    }
+
+    /// Scans the next data row of `reader`; nil at the end of the input.
+    ///
+    /// - Throws: `wrongFieldCount` (after moving past the row) when its field count is not the header's.
+    mutating func nextRow(reader: CSVReader) throws -> CSVRow? {
+        guard try advance() else { return nil }
+        let expected = reader.header.count
+        guard fieldCount == expected else {
+            throw CSVError.wrongFieldCount(file: file, line: recordLine, expected: expected, found: fieldCount)
+        }
+        rowsRead += 1
+        return CSVRow(reader: reader, base: buffer, spans: spans, count: fieldCount, line: recordLine)
+    }
+
+    /// Scans the next record, reading more input as needed; false at the end of the input.
+    private mutating func advance() throws -> Bool {
+        while true {
+            switch try scanRecord() {
+            case .record: return true
+            case .endOfInput: return false
+            case .needMore: try refill()
+            }
+        }
+    }
+
+    /// Moves the unconsumed bytes to the front of the buffer and appends the next chunk.
+    private mutating func refill() throws {
+        if start > 0 {
+            let pending = end - start
+            if pending > 0 { buffer.update(from: buffer + start, count: pending) }
+            end = pending
+            start = 0
+        }
+        if capacity - end < chunkSize {
+            // A record longer than the buffer: grow it (geometrically, so carrying stays linear).
+            let newCapacity = max(capacity * 2, end + chunkSize)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = grown
+            capacity = newCapacity
+        }
+        let n = try source.read(into: buffer + end, capacity: chunkSize)
+        if n == 0 { sourceEnded = true } else { end += n }
+    }
+
+    /// Doubles the room for field ranges.
+    private mutating func growSpans() {
+        let grown = UnsafeMutablePointer<FieldSpan>.allocate(capacity: spanCapacity * 2)
+        grown.update(from: spans, count: spanCapacity)
+        spans.deallocate()
+        spans = grown
+        spanCapacity *= 2
+    }
+
+    /// Scans one record starting at `start`.
+    ///
+    /// - Complexity: O(*n*) in the record's length.
+    private mutating func scanRecord() throws -> ScanOutcome {
+        let buf = buffer
+        let e = end
+        let atEnd = sourceEnded
+        var p = start
+        if p == e { return atEnd ? .endOfInput : .needMore }
+        var fields = 0
+        var lines = 0
+        var escapedAny = false
+        var c: UInt8 = 0
+
+        fieldLoop: while true {
+            if fields == spanCapacity { growSpans() }
+            if p < e && buf[p] == quote {
+                let openLine = nextLine + lines
+                p += 1
+                let fieldStart = p
+                var escaped = false
+                while true {
+                    // Find the next quote, counting line breaks (CRLF once, lone CR or LF once).
+                    while p < e {
+                        c = buf[p]
+                        if c == quote { break }
+                        if c == lineFeed {
+                            lines += 1
+                        } else if c == carriageReturn {
+                            if p + 1 < e {
+                                if buf[p + 1] != lineFeed { lines += 1 }
+                            } else if !atEnd {
+                                return .needMore
+                            }
+                        }
+                        p += 1
+                    }
+                    if p == e {
+                        if !atEnd { return .needMore }
+                        throw CSVError.unterminatedQuote(
+                            file: file, line: openLine, column: fields + 1, columnName: columnName(fields))
+                    }
+                    if p + 1 < e {
+                        if buf[p + 1] == quote {
+                            escaped = true
+                            p += 2
+                            continue
+                        }
+                    } else if !atEnd {
+                        return .needMore
+                    }
+                    break
+                }
+                spans[fields] = FieldSpan(
+                    start: fieldStart, end: p, flags: escaped ? FieldSpan.quoted | FieldSpan.escaped : FieldSpan.quoted)
+                fields += 1
+                escapedAny = escapedAny || escaped
+                p += 1  // the closing quote
+                if p < e {
+                    c = buf[p]
+                    if c != comma && c != lineFeed && c != carriageReturn {
+                        if !atEnd && delimiter(from: p) == nil { return .needMore }
+                        throw unexpectedQuote(fieldStart: fieldStart - 1, at: p, column: fields, line: nextLine + lines)
+                    }
+                }
+            } else {
+                let fieldStart = p
+                // Every byte that ends an unquoted field is <= ','; most text bytes are above it.
+                // Eight bytes at a time: `(w - 0x2D…) & ~w & 0x80…` flags bytes below 0x2D, and its
+                // lowest flag is exact (a borrow only starts at a flagged byte), so the first
+                // candidate is found without a branch per byte. Candidates that are not delimiters
+                // (a space, a parenthesis) are stepped over.
+                while true {
+                    if p &+ 8 <= e {
+                        let word = UInt64(littleEndian: UnsafeRawPointer(buf + p).loadUnaligned(as: UInt64.self))
+                        let flags = (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
+                        if flags == 0 {
+                            p &+= 8
+                            continue
+                        }
+                        p &+= flags.trailingZeroBitCount &>> 3
+                        c = buf[p]
+                        if c == comma || c == lineFeed || c == carriageReturn || c == quote { break }
+                        p &+= 1
+                        continue
+                    }
+                    while p < e {
+                        c = buf[p]
+                        if c <= comma && (c == comma || c == lineFeed || c == carriageReturn || c == quote) { break }
+                        p += 1
+                    }
+                    break
+                }
+                if p < e && c == quote {
+                    if !atEnd && delimiter(from: p) == nil { return .needMore }
+                    throw unexpectedQuote(fieldStart: fieldStart, at: p, column: fields + 1, line: nextLine + lines)
+                }
+                spans[fields] = FieldSpan(start: fieldStart, end: p, flags: 0)
+                fields += 1
+            }
+            // At a delimiter, a record end, or the end of the buffer.
+            if p == e {
+                if !atEnd { return .needMore }
+                break fieldLoop  // a last record without a line break
+            }
+            c = buf[p]
+            if c == comma {
+                p += 1
+                continue fieldLoop
+            }
+            if c == lineFeed {
+                p += 1
+            } else if p + 1 < e {
+                p += buf[p + 1] == lineFeed ? 2 : 1
+            } else if !atEnd {
+                return .needMore  // a CR at the end of the buffer: is an LF next?
+            } else {
+                p += 1
+            }
+            lines += 1
+            break fieldLoop
+        }
+
+        // A blank line is ignored when only blank lines follow it; otherwise it is a record of one
+        // empty field (which the field-count check then judges).
+        if fields == 1 && spans[0].flags == 0 && spans[0].end == start {
+            var q = p
+            while q < e && (buf[q] == lineFeed || buf[q] == carriageReturn) { q += 1 }
+            if q == e {
+                if !atEnd { return .needMore }
+                start = e
+                return .endOfInput
+            }
+        }
+
+        if escapedAny { undoubleQuotes(fields) }
+        fieldCount = fields
+        recordLine = nextLine
+        nextLine += lines
+        start = p
+        return .record
+    }
+
+    /// Decodes `""` to `"` in place in every escaped field of the current record.
+    private mutating func undoubleQuotes(_ fields: Int) {
+        for i in 0..<fields where spans[i].flags & FieldSpan.escaped != 0 {
+            var read = spans[i].start
+            var write = read
+            let stop = spans[i].end
+            while read < stop {
+                let byte = buffer[read]
+                buffer[write] = byte
+                write += 1
+                read += byte == quote ? 2 : 1
+            }
+            spans[i].end = write
+        }
+    }
+
+    /// The header's name for column `index` (from 0), if the header has been read and has one.
+    private func columnName(_ index: Int) -> String? {
+        columnNames.indices.contains(index) ? columnNames[index] : nil
+    }
+
+    /// The position of the first comma or line break at or after `position`, if the buffer has one.
+    private func delimiter(from position: Int) -> Int? {
+        var stop = position
+        while stop < end {
+            let byte = buffer[stop]
+            if byte == comma || byte == lineFeed || byte == carriageReturn { return stop }
+            stop += 1
+        }
+        return nil
+    }
+
+    /// An `unexpectedQuote` error quoting the field from `fieldStart` to its next delimiter.
+    private func unexpectedQuote(fieldStart: Int, at position: Int, column: Int, line: Int) -> CSVError {
+        let stop = delimiter(from: position) ?? end
+        let text = String(
+            decoding: UnsafeBufferPointer(start: buffer + fieldStart, count: stop - fieldStart), as: UTF8.self)
+        return CSVError.unexpectedQuote(
+            file: file, line: line, column: column, columnName: columnName(column - 1), text: text)
+    }
+}
