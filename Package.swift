@@ -61,7 +61,7 @@ let package = Package(
         // MARK: - Tests
 
         /// Shared test helpers: fixture loader, `expectClose`, the built binary's location.
-        .target(name: "_TestSupport", path: "Sources/_TestSupport"),
+        .target(name: "_TestSupport", dependencies: ["CSVStream"], path: "Sources/_TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "_TestSupport"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "_TestSupport"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "_TestSupport"]),

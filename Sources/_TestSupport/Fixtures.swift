@@ -1,5 +1,6 @@
 // Test support for healthgap's test targets: fixture paths, a fixture loader and tolerant
 // comparisons. Not part of any product; no stable API.
+import CSVStream
 import Foundation
 import Testing
 
@@ -27,43 +28,14 @@ public enum Fixtures {
         }
     }
 
-    /// Reads a small CSV fixture into its header and rows of fields.
+    /// Reads a small CSV fixture into its header and rows of fields, with the project's own reader.
     public static func rawTable(_ url: URL) throws -> (header: [String], rows: [[String]]) {
-        var text = try String(contentsOf: url, encoding: .utf8)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        var records: [[String]] = []
-        var field = ""
-        var record: [String] = []
-        var inQuotes = false
-        var iterator = Array(text.unicodeScalars).makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func nextScalar() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
-        }
-        while let c = nextScalar() {
-            if inQuotes {
-                if c == "\"" {
-                    if let n = nextScalar() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" {
-                inQuotes = true
-            } else if c == "," {
-                record.append(field); field = ""
-            } else if c == "\n" || c == "\r" {
-                if c == "\r", let n = nextScalar(), n != "\n" { pending = n }
-                record.append(field); field = ""
-                records.append(record); record = []
-            } else {
-                field.unicodeScalars.append(c)
-            }
-        }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-        records.removeAll { $0 == [""] }
-        guard let header = records.first else { return ([], []) }
-        return (header, Array(records.dropFirst()))
+        try CSVReader.readAll(path: url.path)
+    }
+
+    /// The path of `relative` inside `../shared`, e.g. `data/imd2019/imd2019_lsoa11_ranks.csv.gz`.
+    public static func sharedPath(_ relative: String) -> String {
+        shared.appendingPathComponent(relative).path
     }
 }
 

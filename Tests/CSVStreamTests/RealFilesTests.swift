@@ -4,7 +4,7 @@ import _TestSupport
 
 @Suite("Real files from ../shared")
 struct RealFilesTests {
-    static let imdRanks = SharedFiles.path("data/imd2019/imd2019_lsoa11_ranks.csv.gz")
+    static let imdRanks = Fixtures.sharedPath("data/imd2019/imd2019_lsoa11_ranks.csv.gz")
 
     @Test func imd2019Ranks() throws {
         let reader = try CSVReader(path: Self.imdRanks)
@@ -62,7 +62,7 @@ struct RealFilesTests {
     }
 
     @Test func funnelRatioOutputsHasANewlineInAQuotedHeader() throws {
-        let path = SharedFiles.path("reference/phe/testdata_funnel_ratio_outputs.csv")
+        let path = Fixtures.sharedPath("reference/phe/testdata_funnel_ratio_outputs.csv")
         let reader = try CSVReader(path: path)
         #expect(reader.header.names.first == "Observed_events")
         #expect(reader.header.count == 13)
