@@ -1,0 +1,153 @@
+// The batched life-table kernel: many groups in one pass over flat arrays.
+//
+// Layout in: group g, band b (0 = age 0, 1 = 1–4, …, 19 = 90+) at index g·20 + b.
+// Layout out (struct of arrays): start-age slot s of group g at g·A + s (A = 20, or 1 for
+// life expectancy at birth only); level k of that slot at (g·A + s)·K + k. Empty is NaN.
+// The loop allocates nothing: the scratch columns for one group live in one temporary
+// allocation made before the loop, and every output array is allocated once, up front.
+
+extension LifeExpectancy {
+    /// Life expectancy for many groups at once (METHODS.md §5), the same numbers and notes as
+    /// `compute` on each group.
+    ///
+    /// `deaths` and `populations` hold `groupCount` groups of 20 bands each, group g's band b
+    /// (ascending start age: 0, 1, 5, …, 90) at index g·20 + b. A missing value is NaN. The
+    /// group-level rules of `compute` apply (missing value, D < 0, P ≤ 0, D > P, ΣP ≤ 5,000),
+    /// as do the single-value rules (95% interval wider than 20 years, no survivors, not
+    /// finite). The band-set rule does not arise: the layout fixes the bands.
+    ///
+    /// With `allStartAges` false only life expectancy at birth is reported (one slot per group).
+    ///
+    /// - Returns: a `LifeExpectancyBatch` (struct of arrays; `estimates(group:)` gives the
+    ///   `[Estimate]` that `compute` returns).
+    /// - Complexity: O(groupCount · 20 · levels) time; no allocation per group.
+    public static func batch(
+        deaths: [Double], populations: [Double], groupCount: Int,
+        levels: [ConfidenceLevel] = ConfidenceLevel.defaults, allStartAges: Bool = true
+    ) -> LifeExpectancyBatch {
+        let bands = bandCount
+        precondition(groupCount >= 0 && deaths.count == groupCount * bands && populations.count == groupCount * bands,
+                     "batch input must hold groupCount × 20 deaths and populations")
+        let ages = allStartAges ? bands : 1
+        let levelCount = levels.count
+        let cells = groupCount * ages
+        let z = levels.map(\.z)
+        let z95 = ConfidenceLevel.ninetyFive.z
+
+        var values = [Double](repeating: .nan, count: cells)
+        var lowers = [Double](repeating: .nan, count: cells * levelCount)
+        var uppers = [Double](repeating: .nan, count: cells * levelCount)
+        var cellRules = [UInt8](repeating: 0, count: cells)
+        var groupRules = [UInt8](repeating: 0, count: groupCount)
+        var groupBands = [UInt8](repeating: 0, count: groupCount)
+
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * bands + levelCount) { scratch in
+            let base = scratch.baseAddress!
+            let l = base, bigL = base + bands, e = base + 2 * bands, se = base + 3 * bands
+            let q = base + 4 * bands, dd = base + 5 * bands
+            let zs = base + 6 * bands
+            for k in 0..<levelCount { zs[k] = z[k] }
+            let out = LifeTableKernel.Pointers(
+                n: nil, a: nil, m: nil, q: nil, l: l, d: nil, bigL: bigL, bigT: nil, e: e,
+                s2: nil, w: nil, se: se, qScratch: q, dScratch: dd)
+            do {
+                deaths.withUnsafeBufferPointer { dAll in
+                populations.withUnsafeBufferPointer { pAll in
+                LifeTableKernel.standardWidths.withUnsafeBufferPointer { widths in
+                values.withUnsafeMutableBufferPointer { values in
+                lowers.withUnsafeMutableBufferPointer { lowers in
+                uppers.withUnsafeMutableBufferPointer { uppers in
+                cellRules.withUnsafeMutableBufferPointer { cellRules in
+                groupRules.withUnsafeMutableBufferPointer { groupRules in
+                groupBands.withUnsafeMutableBufferPointer { groupBands in
+                    let widths = widths.baseAddress!
+                    for g in 0..<groupCount {
+                        let d = dAll.baseAddress! + g * bands
+                        let p = pAll.baseAddress! + g * bands
+                        if let failure = GroupCheck.check(deaths: d, populations: p, count: bands) {
+                            groupRules[g] = failure.rule.rawValue
+                            groupBands[g] = UInt8(truncatingIfNeeded: failure.band)
+                            continue  // outputs stay NaN
+                        }
+                        LifeTableKernel.fill(
+                            deaths: d, populations: p, widths: widths, count: bands, firstA: 0.1, out: out)
+                        for s in 0..<ages {
+                            let cell = g * ages + s
+                            let ei = e[s], sei = se[s]
+                            let rule = CellRule.classify(e: ei, se: sei, survivors: l[s], z95: z95)
+                            cellRules[cell] = rule.rawValue
+                            if rule.valueKept { values[cell] = ei }
+                            if rule.limitsKept {
+                                let o = cell * levelCount
+                                for k in 0..<levelCount {
+                                    let half = zs[k] * sei
+                                    lowers[o + k] = ei - half
+                                    uppers[o + k] = ei + half
+                                }
+                            }
+                        }
+                    }
+                }}}}}}}}}
+            }
+        }
+        return LifeExpectancyBatch(
+            groupCount: groupCount, startAges: Array(startAges.prefix(ages)), levels: levels,
+            values: values, lowers: lowers, uppers: uppers,
+            cellRules: cellRules, groupRules: groupRules, groupBands: groupBands)
+    }
+}
+
+/// The result of `LifeExpectancy.batch`: life expectancy for many groups as flat arrays.
+///
+/// Slot s of group g (start age `startAges[s]`) is at `g * startAges.count + s` in `values`;
+/// its limits at level k are at `(g * startAges.count + s) * levels.count + k` in `lowers`
+/// and `uppers`. An empty value or limit is NaN; `note(group:slot:)` says why.
+/// `estimates(group:)` converts one group to the `[Estimate]` that `compute` returns.
+public struct LifeExpectancyBatch: Sendable {
+    /// The number of groups.
+    public let groupCount: Int
+    /// The start ages reported per group: all 20, or `[0]`.
+    public let startAges: [Int]
+    /// The confidence levels, in the order of the limits.
+    public let levels: [ConfidenceLevel]
+    /// Life expectancy per group and start age; NaN where empty.
+    public let values: [Double]
+    /// Lower limits per group, start age and level; NaN where empty.
+    public let lowers: [Double]
+    /// Upper limits per group, start age and level; NaN where empty.
+    public let uppers: [Double]
+    /// `CellRule` per group and start age (0 for a suppressed group).
+    let cellRules: [UInt8]
+    /// `GroupCheck` per group, 0 when the group is computed.
+    let groupRules: [UInt8]
+    /// The band a group rule failed in.
+    let groupBands: [UInt8]
+
+    /// Whether group `group` is computed (false: all its values are empty, with a note).
+    /// - Complexity: O(1).
+    public func isComputed(group: Int) -> Bool { groupRules[group] == 0 }
+
+    /// Why slot `slot` of group `group` is empty or partly empty, or nil.
+    /// - Complexity: O(1).
+    public func note(group: Int, slot: Int) -> String? {
+        if let rule = GroupCheck(rawValue: groupRules[group]) {
+            return rule.note(band: Int(groupBands[group]))
+        }
+        return CellRule(rawValue: cellRules[group * startAges.count + slot])?.note
+    }
+
+    /// One slot as an `Estimate`, as `compute` would report it.
+    /// - Complexity: O(levels).
+    public func estimate(group: Int, slot: Int) -> Estimate {
+        let cell = group * startAges.count + slot
+        let k = levels.count
+        let limits = (0..<k).map { ConfidenceLimits(lower: lowers[cell * k + $0], upper: uppers[cell * k + $0]) }
+        return Estimate(value: values[cell], limits: limits, note: note(group: group, slot: slot))
+    }
+
+    /// All slots of one group as `Estimate`s, ascending start age.
+    /// - Complexity: O(slots · levels).
+    public func estimates(group: Int) -> [Estimate] {
+        (0..<startAges.count).map { estimate(group: group, slot: $0) }
+    }
+}
