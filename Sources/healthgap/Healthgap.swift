@@ -6,6 +6,20 @@ struct Healthgap: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "healthgap",
         abstract: "Population health gap analysis: life expectancy, standardised rates and inequality indices.",
-        version: "0.1.0"
+        discussion: """
+            Each method reads a CSV (plain or .csv.gz), groups its rows by the --by columns and \
+            writes one CSV row per group (to --output, or standard output). Exit codes: 0 ok, \
+            64 usage, 65 bad data, 66 cannot read input, 70 internal error.
+            """,
+        version: HealthgapVersion.current,
+        subcommands: [
+            LifeExpectancyCommand.self, DSRCommand.self, ISRCommand.self, RateCommand.self,
+            ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self,
+        ]
     )
+}
+
+/// The tool's version, as `--version` prints it.
+enum HealthgapVersion {
+    static let current = "0.1.0"
 }
