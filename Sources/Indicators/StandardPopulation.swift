@@ -30,7 +30,7 @@ public struct StandardPopulation: Equatable, Sendable {
             guard w.isFinite, w >= 0 else {
                 throw IndicatorError(
                     "standard population \(name): weight must be a non-negative number",
-                    band: sortedBands[i].label, value: "\(w)")
+                    band: sortedBands[i].label, value: valueText(w))
             }
         }
         self.name = name

@@ -68,3 +68,10 @@ public func fixtureNumber(_ text: String?) -> Double? {
     guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty, t != "NA", t != "NaN" else { return nil }
     return Double(t)
 }
+
+/// Parses CSV text (e.g. a command's output) into rows keyed by header name.
+public func parseCSV(_ text: String) throws -> [[String: String]] {
+    let reader = try CSVReader(string: text)
+    let header = reader.header.names
+    return try reader.remainingRows().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+}
