@@ -75,64 +75,85 @@ extension DirectlyStandardisedRate {
         var results: [DirectlyStandardisedRateResult] = []
         results.reserveCapacity(groupCount)
 
-        var failure: (group: Int, error: IndicatorError)? = nil
-        counts.withUnsafeBufferPointer { x in
+        let failure = counts.withUnsafeBufferPointer { x in
             populations.withUnsafeBufferPointer { n in
                 weights.withUnsafeBufferPointer { w in
                     z.withUnsafeBufferPointer { z in
-                        for g in 0..<groupCount {
-                            let base = g * bands
-                            var weightedRate = 0.0, variance = 0.0, total = 0.0, totalPopulation = 0.0
-                            var valid = true
-                            for j in 0..<bands {
-                                let raw = x[base + j]
-                                let count = raw.isNaN ? 0 : raw
-                                let population = n[base + j]
-                                if !(population > 0 && population < .infinity && count >= 0 && count < .infinity) {
-                                    valid = false
-                                    break
-                                }
-                                let rate = w[j] * count / population
-                                weightedRate += rate
-                                variance += w[j] * rate / population
-                                total += count
-                                totalPopulation += population
-                            }
-                            guard valid else {
-                                failure = (g, groupError(x: x, n: n, base: base, bands: bands, labels: bandLabels))
-                                return
-                            }
-                            guard total >= 10 else {
-                                results.append(
-                                    DirectlyStandardisedRateResult(
-                                        estimate: suppressed, totalCount: total, totalPopulation: totalPopulation))
-                                continue
-                            }
-                            let dsr = weightedRate / sumWeights
-                            let perEvent = (variance / total).squareRoot() / sumWeights
-                            let limits = [ConfidenceLimits](unsafeUninitializedCapacity: levelCount) { buffer, filled in
-                                for k in 0..<levelCount {
-                                    let lower = PoissonLimits.byarsLower(total, z: z[k])
-                                    let upper = PoissonLimits.byarsUpper(total, z: z[k])
-                                    buffer.initializeElement(
-                                        at: k,
-                                        to: ConfidenceLimits(
-                                            lower: (dsr + perEvent * (lower - total)) * multiplier,
-                                            upper: (dsr + perEvent * (upper - total)) * multiplier))
-                                }
-                                filled = levelCount
-                            }
-                            results.append(
-                                DirectlyStandardisedRateResult(
-                                    estimate: Estimate(value: dsr * multiplier, limits: limits), totalCount: total,
-                                    totalPopulation: totalPopulation))
-                        }
+                        batchKernel(
+                            counts: x, populations: n, weights: w, z: z, groupCount: groupCount,
+                            sumWeights: sumWeights, multiplier: multiplier, suppressed: suppressed,
+                            bandLabels: bandLabels, into: &results)
                     }
                 }
             }
         }
         if let failure { throw BatchError(groupIndex: failure.group, error: failure.error) }
         return results
+    }
+
+    /// The hot loop of `batch`: appends one result per group, or stops at the first invalid
+    /// group and returns its index and error.
+    ///
+    /// A separate function over buffers and an `inout` result, so that the loop body holds
+    /// no captured mutable state (no dynamic exclusivity checks per group).
+    static func batchKernel(
+        counts x: UnsafeBufferPointer<Double>, populations n: UnsafeBufferPointer<Double>,
+        weights w: UnsafeBufferPointer<Double>, z: UnsafeBufferPointer<Double>, groupCount: Int,
+        sumWeights: Double, multiplier: Double, suppressed: Estimate, bandLabels: [String],
+        into results: inout [DirectlyStandardisedRateResult]
+    ) -> (group: Int, error: IndicatorError)? {
+        let bands = w.count
+        let levelCount = z.count
+        for g in 0..<groupCount {
+            let base = g * bands
+            var weightedRate = 0.0, variance = 0.0, total = 0.0, totalPopulation = 0.0
+            var valid = true
+            for j in 0..<bands {
+                let raw = x[base + j]
+                let count = raw.isNaN ? 0 : raw
+                let population = n[base + j]
+                if !(population > 0 && population < .infinity && count >= 0 && count < .infinity) {
+                    valid = false
+                    break
+                }
+                let rate = w[j] * count / population
+                weightedRate += rate
+                variance += w[j] * rate / population
+                total += count
+                totalPopulation += population
+            }
+            guard valid else {
+                return (g, groupError(x: x, n: n, base: base, bands: bands, labels: bandLabels))
+            }
+            guard total >= 10 else {
+                results.append(
+                    DirectlyStandardisedRateResult(
+                        estimate: suppressed, totalCount: total, totalPopulation: totalPopulation))
+                continue
+            }
+            let dsr = weightedRate / sumWeights
+            let perEvent = (variance / total).squareRoot() / sumWeights
+            @inline(__always)
+            func limits(_ k: Int) -> ConfidenceLimits {
+                let lower = PoissonLimits.byarsLower(total, z: z[k])
+                let upper = PoissonLimits.byarsUpper(total, z: z[k])
+                return ConfidenceLimits(
+                    lower: (dsr + perEvent * (lower - total)) * multiplier,
+                    upper: (dsr + perEvent * (upper - total)) * multiplier)
+            }
+            // Array literals for the usual one or two levels: a specialised allocation.
+            let all: [ConfidenceLimits] =
+                switch levelCount {
+                case 1: [limits(0)]
+                case 2: [limits(0), limits(1)]
+                default: (0..<levelCount).map(limits)
+                }
+            results.append(
+                DirectlyStandardisedRateResult(
+                    estimate: Estimate(value: dsr * multiplier, limits: all), totalCount: total,
+                    totalPopulation: totalPopulation))
+        }
+        return nil
     }
 
     /// The error `compute` reports for one invalid group of a batch (the cold path).
