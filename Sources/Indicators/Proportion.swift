@@ -29,6 +29,11 @@ public enum WilsonScore {
 
 /// A proportion x/n times `multiplier` (1 or 100) with Wilson score limits (METHODS.md §2).
 ///
+/// ```
+/// p     = x/n · multiplier
+/// limit = (2x + z² ∓ z·√(z² + 4x(1 − x/n))) / (2(n + z²)) · multiplier
+/// ```
+///
 /// Source: Fingertips technical guidance, "Proportions"; limits per `WilsonScore`.
 public enum Proportion {
     /// The proportion of one group with a pair of Wilson limits per level, times `multiplier`.

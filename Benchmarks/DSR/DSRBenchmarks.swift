@@ -1,0 +1,75 @@
+// DSR benchmarks for ordo-one/package-benchmark (run from Benchmarks/: `swift package benchmark`).
+// The Benchmarks package that builds this target is the lead's; this file only declares the suite.
+import Benchmark
+import Indicators
+
+/// Synthetic groups with 19 ESP2013 bands: counts 0–59 (every total ≥ 10 in practice) and populations 1–5,000, from a fixed seed.
+private func syntheticGroups(_ groupCount: Int, seed: UInt64) -> (counts: [Double], populations: [Double]) {
+    var state = seed
+    func next() -> UInt64 {  // SplitMix64 (Steele, Lea and Flood 2014)
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    let values = groupCount * StandardPopulation.esp2013.bands.count
+    var counts = [Double](), populations = [Double]()
+    counts.reserveCapacity(values)
+    populations.reserveCapacity(values)
+    for _ in 0..<values {
+        counts.append(Double(next() % 60))
+        populations.append(Double(1 + next() % 5_000))
+    }
+    return (counts, populations)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark(
+        "DSR batch 10k groups",
+        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal])
+    ) { benchmark in
+        let groupCount = 10_000
+        let input = syntheticGroups(groupCount, seed: 2013)
+        let weights = StandardPopulation.esp2013.weights
+        let levels = ConfidenceLevel.defaults
+        // The expected value of group 0, computed by the single-group path.
+        let first = try? DirectlyStandardisedRate.compute(
+            counts: input.counts[0..<19].map { $0 }, populations: input.populations[0..<19].map { $0 },
+            weights: weights, bandLabels: [], levels: levels)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let results = try? DirectlyStandardisedRate.batch(
+                counts: input.counts, populations: input.populations, groupCount: groupCount, weights: weights,
+                levels: levels, multiplier: 100_000)
+            precondition(results?.count == groupCount, "the batch must return one result per group")
+            precondition(results?.first == first, "the batch must agree with compute")
+            blackHole(results)
+        }
+    }
+
+    Benchmark(
+        "DSR compute 10k groups one at a time",
+        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal])
+    ) { benchmark in
+        let groupCount = 10_000
+        let input = syntheticGroups(groupCount, seed: 2013)
+        let counts: [[Double?]] = (0..<groupCount).map { g in input.counts[g * 19..<(g + 1) * 19].map { $0 } }
+        let populations: [[Double?]] = (0..<groupCount).map { g in input.populations[g * 19..<(g + 1) * 19].map { $0 } }
+        let weights = StandardPopulation.esp2013.weights
+        let labels = StandardPopulation.esp2013.bands.map(\.label)
+        let levels = ConfidenceLevel.defaults
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var computed = 0
+            for g in 0..<groupCount {
+                let result = try? DirectlyStandardisedRate.compute(
+                    counts: counts[g], populations: populations[g], weights: weights, bandLabels: labels,
+                    levels: levels)
+                if result != nil { computed += 1 }
+                blackHole(result)
+            }
+            precondition(computed == groupCount, "every synthetic group is valid")
+        }
+    }
+}
