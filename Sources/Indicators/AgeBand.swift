@@ -82,8 +82,12 @@ public struct AgeBand: Hashable, Comparable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// Resolves a group's labels to bands: a bare start age runs to the year before the next
-    /// start in the group (sorted), and the last one is open-ended.
+    /// Resolves a group's labels to bands.
+    ///
+    /// In a column of bare numbers only (`0`, `1`, `5`, …, `90`) each is a start age: its band
+    /// runs to the year before the next start in the group, and the last is open-ended. In a
+    /// column that also has ranges (`0`, `1-4`, …, `90+`) a bare number is that single year of
+    /// age, so a gap (e.g. `0`, `2-4`) is never silently widened.
     ///
     /// - Throws: `IndicatorError` naming the first label that is not an age band.
     /// - Complexity: O(n log n).
@@ -105,10 +109,13 @@ public struct AgeBand: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
         }
         let sortedStarts = Array(Set(starts)).sorted()
+        let hasRanges = parsed.contains { if case .band = $0 { return true } else { return false } }
         return parsed.map { label in
             switch label {
             case .band(let b):
                 return b
+            case .startAge(let n) where hasRanges:
+                return AgeBand(start: n, end: n)
             case .startAge(let n):
                 let next = sortedStarts.first { $0 > n }
                 return AgeBand(start: n, end: next.map { $0 - 1 })

@@ -8,11 +8,15 @@ public struct ConfidenceLevel: Hashable, Comparable, Sendable, CustomStringConve
     /// The level as a fraction in (0, 1), e.g. 0.95.
     public let fraction: Double
 
+    /// The two-sided critical value Φ⁻¹(1 − (1 − c)/2): 1.959964 at 95%, 3.090232 at 99.8%.
+    public let z: Double
+
     /// Creates a level from a fraction (0.95) or a percentage (95); nil outside (0, 100).
     public init?(_ value: Double) {
         let f = value > 1 ? value / 100 : value
         guard f > 0, f < 1, f.isFinite else { return nil }
         self.fraction = f
+        self.z = NormalDistribution.z(for: f)
     }
 
     /// The default levels of every method: 95% and 99.8%.
@@ -20,9 +24,6 @@ public struct ConfidenceLevel: Hashable, Comparable, Sendable, CustomStringConve
 
     /// 95%, the level that width rules and range SEs refer to.
     public static let ninetyFive = ConfidenceLevel(0.95)!
-
-    /// The two-sided critical value Φ⁻¹(1 − (1 − c)/2): 1.959964 at 95%, 3.090232 at 99.8%.
-    public var z: Double { NormalDistribution.z(for: fraction) }
 
     /// α = 1 − c.
     public var alpha: Double { 1 - fraction }
@@ -41,6 +42,12 @@ public struct ConfidenceLevel: Hashable, Comparable, Sendable, CustomStringConve
 
     /// Orders levels by their fraction.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.fraction < rhs.fraction }
+
+    /// Levels are equal when their fractions are (z follows from the fraction).
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.fraction == rhs.fraction }
+
+    /// Hashes the fraction.
+    public func hash(into hasher: inout Hasher) { hasher.combine(fraction) }
 }
 
 /// The lower and upper confidence limits at one level; either may be missing.

@@ -63,9 +63,11 @@ public func expectClose(
     }
 }
 
-/// Parses a fixture cell: empty, `NA` or `NaN` give nil.
+/// Parses a fixture cell: empty, `NA`, `NaN` or `null` give nil (METHODS.md §0).
 public func fixtureNumber(_ text: String?) -> Double? {
-    guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty, t != "NA", t != "NaN" else { return nil }
+    guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty, !["NA", "NaN", "null"].contains(t) else {
+        return nil
+    }
     return Double(t)
 }
 

@@ -45,3 +45,10 @@ import Testing
         #expect(throws: IndicatorError.self) { try StandardPopulation.esp2013.restricted(to: 0...72) }
     }
 }
+
+@Suite struct AgeBandMixedLabelTests {
+    @Test func bareNumbersAmongRangesAreSingleYears() throws {
+        let bands = try AgeBand.resolve(labels: ["0", "2-4", "5-9", "90+"])
+        #expect(bands.map(\.label) == ["0", "2-4", "5-9", "90+"])
+    }
+}
