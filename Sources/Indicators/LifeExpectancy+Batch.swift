@@ -83,8 +83,8 @@ enum BatchKernel {
             let base = scratch.baseAddress!
             let l = base, e = base + 2 * bands, se = base + 3 * bands
             let out = LifeTableKernel.Pointers(
-                n: nil, a: nil, m: nil, q: nil, l: l, d: nil, bigL: base + bands, bigT: nil, e: e,
-                s2: nil, w: nil, se: se, qScratch: base + 4 * bands, dScratch: base + 5 * bands)
+                n: nil, a: nil, m: nil, q: base + 4 * bands, l: l, d: base + 5 * bands, bigL: base + bands,
+                bigT: nil, e: e, s2: nil, w: nil, se: se)
             LifeTableKernel.standardWidths.withUnsafeBufferPointer { widths in
                 let widths = widths.baseAddress!
                 for g in 0..<groupCount {
