@@ -41,59 +41,81 @@ extension LifeExpectancy {
         var groupRules = [UInt8](repeating: 0, count: groupCount)
         var groupBands = [UInt8](repeating: 0, count: groupCount)
 
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * bands + levelCount) { scratch in
-            let base = scratch.baseAddress!
-            let l = base, bigL = base + bands, e = base + 2 * bands, se = base + 3 * bands
-            let q = base + 4 * bands, dd = base + 5 * bands
-            let zs = base + 6 * bands
-            for k in 0..<levelCount { zs[k] = z[k] }
-            let out = LifeTableKernel.Pointers(
-                n: nil, a: nil, m: nil, q: nil, l: l, d: nil, bigL: bigL, bigT: nil, e: e,
-                s2: nil, w: nil, se: se, qScratch: q, dScratch: dd)
-            do {
-                deaths.withUnsafeBufferPointer { dAll in
-                populations.withUnsafeBufferPointer { pAll in
-                LifeTableKernel.standardWidths.withUnsafeBufferPointer { widths in
-                values.withUnsafeMutableBufferPointer { values in
-                lowers.withUnsafeMutableBufferPointer { lowers in
-                uppers.withUnsafeMutableBufferPointer { uppers in
-                cellRules.withUnsafeMutableBufferPointer { cellRules in
-                groupRules.withUnsafeMutableBufferPointer { groupRules in
-                groupBands.withUnsafeMutableBufferPointer { groupBands in
-                    let widths = widths.baseAddress!
-                    for g in 0..<groupCount {
-                        let d = dAll.baseAddress! + g * bands
-                        let p = pAll.baseAddress! + g * bands
-                        if let failure = GroupCheck.check(deaths: d, populations: p, count: bands) {
-                            groupRules[g] = failure.rule.rawValue
-                            groupBands[g] = UInt8(truncatingIfNeeded: failure.band)
-                            continue  // outputs stay NaN
-                        }
-                        LifeTableKernel.fill(
-                            deaths: d, populations: p, widths: widths, count: bands, firstA: 0.1, out: out)
-                        for s in 0..<ages {
-                            let cell = g * ages + s
-                            let ei = e[s], sei = se[s]
-                            let rule = CellRule.classify(e: ei, se: sei, survivors: l[s], z95: z95)
-                            cellRules[cell] = rule.rawValue
-                            if rule.valueKept { values[cell] = ei }
-                            if rule.limitsKept {
-                                let o = cell * levelCount
-                                for k in 0..<levelCount {
-                                    let half = zs[k] * sei
-                                    lowers[o + k] = ei - half
-                                    uppers[o + k] = ei + half
-                                }
-                            }
-                        }
-                    }
-                }}}}}}}}}
-            }
-        }
+        deaths.withUnsafeBufferPointer { d in
+        populations.withUnsafeBufferPointer { p in
+        z.withUnsafeBufferPointer { z in
+        values.withUnsafeMutableBufferPointer { values in
+        lowers.withUnsafeMutableBufferPointer { lowers in
+        uppers.withUnsafeMutableBufferPointer { uppers in
+        cellRules.withUnsafeMutableBufferPointer { cellRules in
+        groupRules.withUnsafeMutableBufferPointer { groupRules in
+        groupBands.withUnsafeMutableBufferPointer { groupBands in
+            BatchKernel.run(
+                groupCount: groupCount, slots: ages, levelCount: levelCount,
+                deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress, z95: z95,
+                values: values.baseAddress, lowers: lowers.baseAddress, uppers: uppers.baseAddress,
+                cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress, groupBands: groupBands.baseAddress)
+        }}}}}}}}}
         return LifeExpectancyBatch(
             groupCount: groupCount, startAges: Array(startAges.prefix(ages)), levels: levels,
             values: values, lowers: lowers, uppers: uppers,
             cellRules: cellRules, groupRules: groupRules, groupBands: groupBands)
+    }
+}
+
+/// The loop of `LifeExpectancy.batch` over raw pointers.
+enum BatchKernel {
+    /// Fills the outputs (pre-set to NaN and 0) for `groupCount` groups of 20 bands.
+    /// Pointers may be nil only where their count is 0.
+    static func run(
+        groupCount: Int, slots: Int, levelCount: Int,
+        deaths: UnsafePointer<Double>?, populations: UnsafePointer<Double>?,
+        z: UnsafePointer<Double>?, z95: Double,
+        values: UnsafeMutablePointer<Double>?, lowers: UnsafeMutablePointer<Double>?,
+        uppers: UnsafeMutablePointer<Double>?, cellRules: UnsafeMutablePointer<UInt8>?,
+        groupRules: UnsafeMutablePointer<UInt8>?, groupBands: UnsafeMutablePointer<UInt8>?
+    ) {
+        guard groupCount > 0, let deaths, let populations, let values, let cellRules, let groupRules, let groupBands
+        else { return }
+        let bands = LifeExpectancy.bandCount
+        // Scratch for one group's columns, reused by every group: l, L, e, SE, q, d.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * bands) { scratch in
+            let base = scratch.baseAddress!
+            let l = base, e = base + 2 * bands, se = base + 3 * bands
+            let out = LifeTableKernel.Pointers(
+                n: nil, a: nil, m: nil, q: base + 4 * bands, l: l, d: base + 5 * bands, bigL: base + bands,
+                bigT: nil, e: e, s2: nil, w: nil, se: se)
+            LifeTableKernel.standardWidths.withUnsafeBufferPointer { widths in
+                let widths = widths.baseAddress!
+                for g in 0..<groupCount {
+                    let d = deaths + g * bands
+                    let p = populations + g * bands
+                    if let failure = GroupCheck.check(deaths: d, populations: p, count: bands) {
+                        groupRules[g] = failure.rule.rawValue
+                        groupBands[g] = UInt8(truncatingIfNeeded: failure.band)
+                        continue  // outputs stay NaN
+                    }
+                    LifeTableKernel.fill(
+                        deaths: d, populations: p, widths: widths, count: bands, firstA: 0.1, out: out)
+                    for s in 0..<slots {
+                        let cell = g * slots + s
+                        let ei = e[s], sei = se[s]
+                        let rule = CellRule.classify(e: ei, se: sei, survivors: l[s], z95: z95)
+                        cellRules[cell] = rule.rawValue
+                        if rule.valueKept { values[cell] = ei }
+                        if rule.limitsKept, let z, let lowers, let uppers {
+                            let o = cell * levelCount
+                            for k in 0..<levelCount {
+                                let half = z[k] * sei
+                                let lower = ei - half, upper = ei + half
+                                lowers[o + k] = lower.isFinite ? lower : .nan
+                                uppers[o + k] = upper.isFinite ? upper : .nan
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -360,23 +360,21 @@ enum LifeTableKernel {
     /// The standard widths 1, 4, 5, …, 5 (19 entries).
     static let standardWidths: [Double] = widths(startAges: LifeExpectancy.startAges)
 
-    /// Output pointers, each to `count` doubles; any may be nil except `l`, `e` and `se`.
+    /// Output pointers, each to `count` doubles. The columns the backward pass reads (l, q,
+    /// d, L) and the results (e, SE) are always written; the optional ones only when asked for.
     struct Pointers {
         var n: UnsafeMutablePointer<Double>?
         var a: UnsafeMutablePointer<Double>?
         var m: UnsafeMutablePointer<Double>?
-        var q: UnsafeMutablePointer<Double>?
+        var q: UnsafeMutablePointer<Double>
         var l: UnsafeMutablePointer<Double>
-        var d: UnsafeMutablePointer<Double>?
+        var d: UnsafeMutablePointer<Double>
         var bigL: UnsafeMutablePointer<Double>
         var bigT: UnsafeMutablePointer<Double>?
         var e: UnsafeMutablePointer<Double>
         var s2: UnsafeMutablePointer<Double>?
         var w: UnsafeMutablePointer<Double>?
         var se: UnsafeMutablePointer<Double>
-        /// Scratch: qᵢ and dᵢ are needed by the backward pass even when not reported.
-        var qScratch: UnsafeMutablePointer<Double>
-        var dScratch: UnsafeMutablePointer<Double>
     }
 
     /// Owned storage for every column (used by `LifeTable`).
@@ -402,10 +400,9 @@ enum LifeTableKernel {
             w.withUnsafeMutableBufferPointer { w in
             se.withUnsafeMutableBufferPointer { se in
                 body(Pointers(
-                    n: n.baseAddress, a: a.baseAddress, m: m.baseAddress, q: q.baseAddress,
-                    l: l.baseAddress!, d: d.baseAddress, bigL: bigL.baseAddress!, bigT: bigT.baseAddress,
-                    e: e.baseAddress!, s2: s2.baseAddress, w: w.baseAddress, se: se.baseAddress!,
-                    qScratch: q.baseAddress!, dScratch: d.baseAddress!))
+                    n: n.baseAddress, a: a.baseAddress, m: m.baseAddress, q: q.baseAddress!,
+                    l: l.baseAddress!, d: d.baseAddress!, bigL: bigL.baseAddress!, bigT: bigT.baseAddress,
+                    e: e.baseAddress!, s2: s2.baseAddress, w: w.baseAddress, se: se.baseAddress!))
             }}}}}}}}}}}}
         }
     }
@@ -432,8 +429,8 @@ enum LifeTableKernel {
             let lNext = l * (1 - q)
             let d = l - lNext
             out.l[i] = l
-            out.qScratch[i] = q
-            out.dScratch[i] = d
+            out.q[i] = q
+            out.d[i] = d
             out.bigL[i] = n * (lNext + a * d)
             out.n?[i] = n
             out.a?[i] = a
@@ -443,8 +440,8 @@ enum LifeTableKernel {
         // The open last band: q = 1, d = l, L = l/M, n = 2/M.
         let mLast = dIn[last] / pIn[last]
         out.l[last] = l
-        out.qScratch[last] = 1
-        out.dScratch[last] = l
+        out.q[last] = 1
+        out.d[last] = l
         out.bigL[last] = l / mLast
         out.n?[last] = 2 / mLast
         out.a?[last] = 0.5
@@ -466,8 +463,8 @@ enum LifeTableKernel {
             let li = out.l[i]
             t += out.bigL[i]
             let e = li > 0 ? t / li : 0
-            let q = out.qScratch[i]
-            let s2 = out.dScratch[i] == 0 ? 0 : q * q * (1 - q) / dIn[i]
+            let q = out.q[i]
+            let s2 = out.d[i] == 0 ? 0 : q * q * (1 - q) / dIn[i]
             let a = i == 0 ? firstA : 0.5
             let span = (1 - a) * widths[i] + eNext
             let w = s2 * li * li * span * span
