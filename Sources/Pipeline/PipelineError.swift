@@ -53,3 +53,8 @@ public enum ErrorPolicy: String, Sendable, CaseIterable {
     /// Keep going; the rejected group's row has empty values and the message as its note.
     case suppress
 }
+
+extension IndicatorError {
+    /// The message as a suppressed row's note: what is wrong, and the band when there is one.
+    var note: String { message + (band.map { " (band \($0))" } ?? "") }
+}

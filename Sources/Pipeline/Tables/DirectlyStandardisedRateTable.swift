@@ -85,57 +85,141 @@ public enum DirectlyStandardisedRateTable {
         }
         let levels = common.levels
         let header = table.byNames + ["value"] + Columns.limits(levels) + ["total_count", "total_pop", "note"]
-        let (rows, warnings) = try table.mapGroups(policy: common.onError, bandColumn: request.ageBand) {
-            group, warnings throws(IndicatorError) in
-            let bands = try AgeBand.resolve(labels: table.strings(request.ageBand, in: group))
-            var standard: StandardPopulation
-            if let fixedStandard {
-                standard = fixedStandard
-            } else if case .column(let c) = request.standard {
-                let weights = table.numbers(c, in: group)
-                for (band, w) in zip(bands, weights) where w == nil {
-                    throw IndicatorError("standard weight is missing", band: band.label)
+
+        // Phase 1: join each group to its standard; groups on the shared standard (and without
+        // frequency columns) are laid out for the batched kernel, the rest computed one by one.
+        enum Plan { case batch(Int), single(DirectlyStandardisedRateResult), rejected(String) }
+        var plans: [Plan] = []
+        var counts: [Double] = [], populations: [Double] = []
+        var warnings: [String] = []
+        let batchable = fixedStandard != nil && request.frequencyColumns.isEmpty
+        for group in table.groups {
+            do throws(IndicatorError) {
+                let (standard, aligned) = try align(group, in: table, request: request, fixedStandard: fixedStandard)
+                if batchable {
+                    plans.append(.batch(counts.count / standard.bands.count))
+                    counts += aligned[0].map { $0 ?? .nan }
+                    populations += aligned[1].map { $0 ?? .nan }
+                } else {
+                    plans.append(.single(try compute(aligned, standard: standard, request: request)))
                 }
-                standard = try StandardPopulation(name: "column \(c)", bands: bands, weights: weights.map { $0! })
-                if let ages = request.ages { standard = try standard.restricted(to: ages) }
-            } else {
-                fatalError("unreachable: a standard is always chosen")
+            } catch {
+                let located = table.locate(error, in: group, bandColumn: request.ageBand)
+                guard common.onError == .suppress else { throw located }
+                warnings.append("suppressed: \(located.description)")
+                plans.append(.rejected(error.note))
             }
-            var columns = [table.numbers(request.count, in: group), table.numbers(request.population, in: group)]
-            for f in request.frequencyColumns { columns.append(table.numbers(f, in: group)) }
-            let aligned = try standard.align(bands: bands, columns: columns)
+        }
+
+        // Phase 2: one pass of the batched kernel. If it rejects a group, that is the run's
+        // error (fail); with suppress, the groups are redone one by one so that each rejected
+        // group gets its own note, exactly as `compute` words it.
+        var batchResults: [Result<DirectlyStandardisedRateResult, IndicatorError>] = []
+        if let standard = fixedStandard, batchable, !counts.isEmpty {
+            let bands = standard.bands.count
             let labels = standard.bands.map(\.label)
-            let result: DirectlyStandardisedRateResult
-            if request.frequencyColumns.isEmpty {
-                result = try DirectlyStandardisedRate.compute(
-                    counts: aligned[0], populations: aligned[1], weights: standard.weights, bandLabels: labels,
-                    levels: levels, multiplier: request.multiplier)
-            } else {
-                let frequencies = standard.bands.indices.map { j in (2..<aligned.count).map { aligned[$0][j] } }
-                for (j, freq) in frequencies.enumerated() {
-                    let events = freq.enumerated().reduce(0.0) { $0 + Double($1.offset + 1) * ($1.element ?? 0) }
-                    if let count = aligned[0][j], count != events {
-                        throw IndicatorError(
-                            "count \(Columns.number(count)) differs from the events in the frequency columns (\(Columns.number(events)))",
-                            band: labels[j])
+            do {
+                batchResults = try DirectlyStandardisedRate.batch(
+                    counts: counts, populations: populations, groupCount: counts.count / bands,
+                    weights: standard.weights, bandLabels: labels, levels: levels, multiplier: request.multiplier
+                ).map { .success($0) }
+            } catch {
+                guard common.onError == .suppress else {
+                    let gi = plans.firstIndex { if case .batch(error.groupIndex) = $0 { true } else { false } }!
+                    throw table.locate(error.error, in: table.groups[gi], bandColumn: request.ageBand)
+                }
+                batchResults = (0..<counts.count / bands).map { g in
+                    let slice = g * bands..<(g + 1) * bands
+                    return Result { () throws(IndicatorError) in
+                        try DirectlyStandardisedRate.compute(
+                            counts: counts[slice].map { $0.isNaN ? nil : $0 },
+                            populations: populations[slice].map { $0.isNaN ? nil : $0 }, weights: standard.weights,
+                            bandLabels: labels, levels: levels, multiplier: request.multiplier)
                     }
                 }
-                result = try DirectlyStandardisedRate.computeNonIndependent(
-                    frequencies: frequencies, populations: aligned[1], weights: standard.weights, bandLabels: labels,
-                    levels: levels, multiplier: request.multiplier)
             }
-            if result.estimate.value == nil, let note = result.estimate.note {
-                warnings.append("\(table.file): group \(table.describe(group)): DSR not computed: \(note)")
+        }
+
+        // Phase 3: rows in group order.
+        var rows: [[String]] = []
+        for (group, plan) in zip(table.groups, plans) {
+            let result: DirectlyStandardisedRateResult
+            switch plan {
+            case .batch(let g):
+                switch batchResults[g] {
+                case .success(let r): result = r
+                case .failure(let error):
+                    warnings.append("suppressed: \(table.locate(error, in: group, bandColumn: request.ageBand).description)")
+                    let note = error.note
+                    rows.append(
+                        group.key + Columns.fields(.suppressed(levels: levels.count, note: note), levels: levels.count)
+                            + ["", "", note])
+                    continue
+                }
+            case .single(let r): result = r
+            case .rejected(let note):
+                rows.append(
+                    group.key + Columns.fields(.suppressed(levels: levels.count, note: note), levels: levels.count)
+                        + ["", "", note])
+                continue
             }
             let e = result.estimate
-            return [
+            if e.value == nil, let note = e.note {
+                warnings.append("\(table.file): group \(table.describe(group)): DSR not computed: \(note)")
+            }
+            rows.append(
                 group.key + Columns.fields(e, levels: levels.count)
-                    + [Columns.number(result.totalCount), Columns.number(result.totalPopulation), e.note ?? ""]
-            ]
-        } suppressed: { group, note in
-            [group.key + Columns.fields(.suppressed(levels: levels.count, note: note), levels: levels.count) + ["", "", note]]
+                    + [Columns.number(result.totalCount), Columns.number(result.totalPopulation), e.note ?? ""])
         }
         return ResultTable(header: header, rows: rows, warnings: warnings)
+    }
+
+    /// Joins one group to its standard (the shared one, or its own weight column) by band.
+    static func align(
+        _ group: GroupedTable.Group, in table: GroupedTable, request: Request, fixedStandard: StandardPopulation?
+    ) throws(IndicatorError) -> (StandardPopulation, [[Double?]]) {
+        let bands = try AgeBand.resolve(labels: table.strings(request.ageBand, in: group))
+        var standard: StandardPopulation
+        if let fixedStandard {
+            standard = fixedStandard
+        } else if case .column(let c) = request.standard {
+            let weights = table.numbers(c, in: group)
+            for (band, w) in zip(bands, weights) where w == nil {
+                throw IndicatorError("standard weight is missing", band: band.label)
+            }
+            standard = try StandardPopulation(name: "column \(c)", bands: bands, weights: weights.map { $0! })
+            if let ages = request.ages { standard = try standard.restricted(to: ages) }
+        } else {
+            throw IndicatorError("no standard population was chosen")
+        }
+        var columns = [table.numbers(request.count, in: group), table.numbers(request.population, in: group)]
+        for f in request.frequencyColumns { columns.append(table.numbers(f, in: group)) }
+        return (standard, try standard.align(bands: bands, columns: columns))
+    }
+
+    /// The DSR of one aligned group, with non-independent events when frequency columns are given.
+    static func compute(
+        _ aligned: [[Double?]], standard: StandardPopulation, request: Request
+    ) throws(IndicatorError) -> DirectlyStandardisedRateResult {
+        let labels = standard.bands.map(\.label)
+        let levels = request.common.levels
+        if request.frequencyColumns.isEmpty {
+            return try DirectlyStandardisedRate.compute(
+                counts: aligned[0], populations: aligned[1], weights: standard.weights, bandLabels: labels,
+                levels: levels, multiplier: request.multiplier)
+        }
+        let frequencies = standard.bands.indices.map { j in (2..<aligned.count).map { aligned[$0][j] } }
+        for (j, freq) in frequencies.enumerated() {
+            let events = freq.enumerated().reduce(0.0) { $0 + Double($1.offset + 1) * ($1.element ?? 0) }
+            if let count = aligned[0][j], count != events {
+                throw IndicatorError(
+                    "count \(Columns.number(count)) differs from the events in the frequency columns (\(Columns.number(events)))",
+                    band: labels[j])
+            }
+        }
+        return try DirectlyStandardisedRate.computeNonIndependent(
+            frequencies: frequencies, populations: aligned[1], weights: standard.weights, bandLabels: labels,
+            levels: levels, multiplier: request.multiplier)
     }
 
     /// Reads a standard population file: a band column and a weight column, found by name or, in a two-column file, by position.

@@ -27,6 +27,9 @@ public enum LifeExpectancyTable {
 
     /// Reads the input and computes one row per group and reported start age.
     ///
+    /// Groups with exactly the 20 life-table bands go through the batched kernel in one pass
+    /// (`LifeExpectancy.batch`); any other group goes through `LifeExpectancy.compute`, which
+    /// gives the same numbers and the note saying which band is missing or repeated.
     /// - Throws: `PipelineError` for unreadable or malformed input, or a bad age label with `--on-error fail`.
     public static func run(_ request: Request) throws(PipelineError) -> ResultTable {
         let common = request.common
@@ -34,38 +37,72 @@ public enum LifeExpectancyTable {
             path: common.input, by: common.by,
             columns: ColumnRequest(numeric: [request.deaths, request.population], text: [request.startAge]))
         let reported = request.ages ?? LifeExpectancy.startAges
-        let header = table.byNames + ["start_age", "value"] + Columns.limits(common.levels) + ["note"]
         let levels = common.levels
-        let (rows, warnings) = try table.mapGroups(policy: common.onError, bandColumn: request.startAge) {
-            group, warnings throws(IndicatorError) in
-            let bands = try AgeBand.resolve(labels: table.strings(request.startAge, in: group))
-            var starts: [Int] = []
-            for band in bands {
-                guard let i = LifeExpectancy.startAges.firstIndex(of: band.start),
-                    band.end == (i + 1 < LifeExpectancy.startAges.count ? LifeExpectancy.startAges[i + 1] - 1 : nil)
-                else {
-                    throw IndicatorError(
-                        "is not a life-table band (expected 0, 1-4, 5-9, …, 85-89, 90+)", band: band.label)
+        let bandCount = LifeExpectancy.startAges.count
+
+        // Phase 1: sort each group's rows into the 20 bands, or note why it cannot be batched.
+        enum Plan { case batch(Int), single([Estimate]), rejected(String) }
+        var plans: [Plan] = []
+        var deaths: [Double] = [], populations: [Double] = []
+        var warnings: [String] = []
+        for group in table.groups {
+            do throws(IndicatorError) {
+                let starts = try lifeTableStarts(table.strings(request.startAge, in: group))
+                let d = table.numbers(request.deaths, in: group), p = table.numbers(request.population, in: group)
+                if Set(starts).count == bandCount && starts.count == bandCount {
+                    let order = starts.indices.sorted { starts[$0] < starts[$1] }
+                    plans.append(.batch(deaths.count / bandCount))
+                    deaths += order.map { d[$0] ?? .nan }
+                    populations += order.map { p[$0] ?? .nan }
+                } else {
+                    plans.append(.single(LifeExpectancy.compute(startAges: starts, deaths: d, populations: p, levels: levels)))
                 }
-                starts.append(band.start)
+            } catch {
+                let located = table.locate(error, in: group, bandColumn: request.startAge)
+                guard common.onError == .suppress else { throw located }
+                warnings.append("suppressed: \(located.description)")
+                plans.append(.rejected(error.note))
             }
-            let estimates = LifeExpectancy.compute(
-                startAges: starts, deaths: table.numbers(request.deaths, in: group),
-                populations: table.numbers(request.population, in: group), levels: levels)
-            if estimates.allSatisfy({ $0.value == nil }), let note = estimates.first?.note {
+        }
+
+        // Phase 2: one pass of the batched kernel over every well-formed group.
+        let batch = LifeExpectancy.batch(
+            deaths: deaths, populations: populations, groupCount: deaths.count / bandCount, levels: levels)
+
+        // Phase 3: rows in group order.
+        let header = table.byNames + ["start_age", "value"] + Columns.limits(levels) + ["note"]
+        var rows: [[String]] = []
+        rows.reserveCapacity(table.groups.count * reported.count)
+        for (group, plan) in zip(table.groups, plans) {
+            let estimates: [Estimate]
+            switch plan {
+            case .batch(let g): estimates = batch.estimates(group: g)
+            case .single(let e): estimates = e
+            case .rejected(let note):
+                estimates = Array(repeating: .suppressed(levels: levels.count, note: note), count: bandCount)
+            }
+            if case .rejected = plan {} else if estimates.allSatisfy({ $0.value == nil }), let note = estimates.first?.note {
                 warnings.append("\(table.file): group \(table.describe(group)): life expectancy not computed: \(note)")
             }
-            return reported.compactMap { age in
-                guard let i = LifeExpectancy.startAges.firstIndex(of: age) else { return nil }
+            for age in reported {
+                guard let i = LifeExpectancy.startAges.firstIndex(of: age) else { continue }
                 let e = estimates[i]
-                return group.key + ["\(age)"] + Columns.fields(e, levels: levels.count) + [e.note ?? ""]
-            }
-        } suppressed: { group, note in
-            reported.map { age in
-                group.key + ["\(age)"] + Columns.fields(.suppressed(levels: levels.count, note: note), levels: levels.count)
-                    + [note]
+                rows.append(group.key + ["\(age)"] + Columns.fields(e, levels: levels.count) + [e.note ?? ""])
             }
         }
         return ResultTable(header: header, rows: rows, warnings: warnings)
+    }
+
+    /// The start ages of a group's labels, each required to be one of the 20 life-table bands.
+    static func lifeTableStarts(_ labels: [String]) throws(IndicatorError) -> [Int] {
+        let starts = LifeExpectancy.startAges
+        return try AgeBand.resolve(labels: labels).map { band throws(IndicatorError) in
+            guard let i = starts.firstIndex(of: band.start),
+                band.end == (i + 1 < starts.count ? starts[i + 1] - 1 : nil)
+            else {
+                throw IndicatorError("is not a life-table band (expected 0, 1-4, 5-9, …, 85-89, 90+)", band: band.label)
+            }
+            return band.start
+        }
     }
 }

@@ -43,7 +43,7 @@ extension GroupedTable {
                 let located = locate(error, in: group, bandColumn: bandColumn)
                 guard policy == .suppress else { throw located }
                 warnings.append("suppressed: \(located.description)")
-                rows += suppressed(group, error.message + (error.band.map { " (band \($0))" } ?? ""))
+                rows += suppressed(group, error.note)
             }
         }
         return (rows, warnings)
