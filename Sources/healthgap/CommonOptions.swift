@@ -23,7 +23,7 @@ struct CommonOptions: ParsableArguments {
     var output: String?
 
     @Option(help: ArgumentHelp("Worker threads for methods that run groups in parallel (default: the number of cores).", valueName: "n"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(
         name: .customLong("on-error"),
@@ -51,12 +51,12 @@ struct CommonOptions: ParsableArguments {
 
     func validate() throws {
         _ = try levels
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// The pipeline's request for these options.
     func request() throws -> MethodRequest {
-        MethodRequest(input: input, by: byColumns, levels: try levels, threads: threads, onError: onError.policy)
+        MethodRequest(input: input, by: byColumns, levels: try levels, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, onError: onError.policy)
     }
 }
 
@@ -88,4 +88,21 @@ func printToStandardError(_ line: String) {
 /// Parses a comma-separated list of column names.
 func columnList(_ text: String?) -> [String] {
     (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// A number option whose default prints as a person writes it (`100000`, not `100000.0`).
+struct Number: ExpressibleByArgument, Sendable {
+    /// The value.
+    var value: Double
+
+    init(_ value: Double) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Double(argument), value.isFinite else { return nil }
+        self.value = value
+    }
+
+    var defaultValueDescription: String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
 }

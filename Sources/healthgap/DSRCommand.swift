@@ -41,7 +41,7 @@ struct DSRCommand: ParsableCommand {
     var frequencyColumns: String?
 
     @Option(help: ArgumentHelp("Rates are per this many people.", valueName: "n"))
-    var multiplier: Double = 100_000
+    var multiplier = Number(100_000)
 
     func validate() throws {
         _ = try ageRange()
@@ -61,7 +61,7 @@ struct DSRCommand: ParsableCommand {
         request.standard = .init(argument: standard)
         request.ages = try ageRange()
         request.frequencyColumns = columnList(frequencyColumns)
-        request.multiplier = multiplier
+        request.multiplier = multiplier.value
         try execute(output: common.output) { () throws(PipelineError) in try DirectlyStandardisedRateTable.run(request) }
     }
 }

@@ -51,10 +51,10 @@ struct ISRCommand: ParsableCommand {
     var rate = false
 
     @Option(help: ArgumentHelp("Rates are per this many people (with --rate).", valueName: "n"))
-    var multiplier: Double = 100_000
+    var multiplier = Number(100_000)
 
     @Option(name: .customLong("ref-value"), help: ArgumentHelp("The ratio is reported × this (e.g. 100).", valueName: "x"))
-    var refValue: Double = 1
+    var refValue = Number(1)
 
     func validate() throws {
         switch (refCount != nil || refPopulation != nil, reference != nil) {
@@ -89,8 +89,8 @@ struct ISRCommand: ParsableCommand {
             request.observedTotals = .init(path: observedTotals, column: observedColumn)
         }
         request.asRate = rate
-        request.multiplier = multiplier
-        request.referenceValue = refValue
+        request.multiplier = multiplier.value
+        request.referenceValue = refValue.value
         try execute(output: common.output) { () throws(PipelineError) in try IndirectlyStandardisedRatioTable.run(request) }
     }
 }

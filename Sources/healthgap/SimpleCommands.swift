@@ -15,12 +15,12 @@ struct RateCommand: ParsableCommand {
     var population: String
 
     @Option(help: ArgumentHelp("Rates are per this many people.", valueName: "n"))
-    var multiplier: Double = 100_000
+    var multiplier = Number(100_000)
 
     func run() throws {
         let common = try self.common.request()
         try execute(output: self.common.output) { () throws(PipelineError) in
-            try CrudeRateTable.run(common, statistic: .rate(count: count, population: population, multiplier: multiplier))
+            try CrudeRateTable.run(common, statistic: .rate(count: count, population: population, multiplier: multiplier.value))
         }
     }
 }
@@ -39,13 +39,13 @@ struct ProportionCommand: ParsableCommand {
     var denominator: String
 
     @Option(help: ArgumentHelp("Proportions are × this (1, or 100 for a percentage).", valueName: "n"))
-    var multiplier: Double = 1
+    var multiplier = Number(1)
 
     func run() throws {
         let common = try self.common.request()
         try execute(output: self.common.output) { () throws(PipelineError) in
             try CrudeRateTable.run(
-                common, statistic: .proportion(numerator: numerator, denominator: denominator, multiplier: multiplier))
+                common, statistic: .proportion(numerator: numerator, denominator: denominator, multiplier: multiplier.value))
         }
     }
 }
