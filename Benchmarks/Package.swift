@@ -12,15 +12,19 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "SII",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Indicators", package: "healthgap"),
-                .product(name: "NumericCore", package: "healthgap"),
-            ],
-            path: "SII",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("SII", products: ["Indicators", "NumericCore"]),
+        benchmark("LifeTable", products: ["Indicators"]),
+        benchmark("DSR", products: ["Indicators"]),
     ]
 )
+
+/// One benchmark suite: an executable target in the folder of the same name, run by the plugin.
+func benchmark(_ name: String, products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: "healthgap") },
+        path: name,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
