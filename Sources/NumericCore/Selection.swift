@@ -100,29 +100,30 @@ public enum Selection {
             let high = position.high >= sampleSize ? Double.infinity : sampleValues[position.high]!
             if let last = brackets.last, low <= last.high {
                 brackets[brackets.count - 1].high = max(last.high, high)
+                brackets[brackets.count - 1].highPosition = max(last.highPosition, position.high)
                 brackets[brackets.count - 1].ranks.append(rank)
             } else {
-                brackets.append(Bracket(low: low, high: high, ranks: [rank]))
+                brackets.append(Bracket(low: low, high: high, lowPosition: position.low, highPosition: position.high, ranks: [rank]))
             }
         }
 
-        // One pass: count the elements below each bracket, copy those inside it.
-        var below = [Int](repeating: 0, count: brackets.count)
-        var inside = [[Double]](repeating: [], count: brackets.count)
-        for b in brackets.indices {
-            inside[b].reserveCapacity(4 * n / sampleSize * (2 + brackets[b].ranks.count))
-        }
+        // One pass: count the elements below each bracket, copy those inside it (up to a
+        // capacity; a bracket that overflows is answered by the fallback).
+        // Capacity: twice the expected count, (sample positions spanned + 2)·(n/sampleSize).
+        let m = brackets.count
+        let perPosition = n / sampleSize + 1
+        let capacities = brackets.map { min(n, 2 * perPosition * ($0.highPosition - $0.lowPosition + 2)) }
+        var offsets = [0]
+        for c in capacities { offsets.append(offsets[offsets.count - 1] + c) }
+        var below = [Int](repeating: 0, count: m)
+        var counts = [Int](repeating: 0, count: m)
+        var store = [Double](unsafeUninitializedCapacity: offsets[m]) { _, count in count = offsets[m] }
         let lows = brackets.map(\.low)
         let highs = brackets.map(\.high)
-        for i in 0..<n {
-            let x = base[i]
-            for b in 0..<lows.count {
-                if x < lows[b] {
-                    below[b] &+= 1
-                } else if x <= highs[b] {
-                    inside[b].append(x)
-                }
-            }
+        store.withUnsafeMutableBufferPointer { store in
+            countAndCopy(
+                base, count: n, lows: lows, highs: highs, capacities: capacities, offsets: offsets,
+                below: &below, counts: &counts, store: store.baseAddress!)
         }
 
         var missed: [Int] = []
@@ -130,12 +131,12 @@ public enum Selection {
             var wanted: [Int] = []
             for rank in brackets[b].ranks {
                 let local = rank - below[b]
-                if local >= 0 && local < inside[b].count { wanted.append(local) } else { missed.append(rank) }
+                if counts[b] <= capacities[b] && local >= 0 && local < counts[b] { wanted.append(local) } else { missed.append(rank) }
             }
             if wanted.isEmpty { continue }
             var localFound: [Int: Double] = [:]
-            inside[b].withUnsafeMutableBufferPointer { c in
-                multiSelect(c.baseAddress!, lower: 0, upper: c.count, ranks: wanted[...], into: &localFound)
+            store.withUnsafeMutableBufferPointer { c in
+                multiSelect(c.baseAddress! + offsets[b], lower: 0, upper: counts[b], ranks: wanted[...], into: &localFound)
             }
             for local in wanted { found[local + below[b]] = localFound[local]! }
         }
@@ -144,9 +145,40 @@ public enum Selection {
         }
     }
 
+    /// The passes over the data, one per bracket b: below[b] = #{x < lows[b]}, and the elements
+    /// in [lows[b], highs[b]] copied to store[offsets[b]...] (up to capacities[b]; counts[b]
+    /// counts them all). One tight loop per bracket (a branch-free count and a rarely taken
+    /// copy) is several times faster than one loop testing every bracket per element.
+    static func countAndCopy(
+        _ base: UnsafeMutablePointer<Double>, count n: Int, lows: [Double], highs: [Double], capacities: [Int],
+        offsets: [Int], below: inout [Int], counts: inout [Int], store: UnsafeMutablePointer<Double>
+    ) {
+        for b in lows.indices {
+            let low = lows[b]
+            let high = highs[b]
+            let capacity = capacities[b]
+            let out = store + offsets[b]
+            var under = 0
+            var inside = 0
+            for i in 0..<n {
+                let x = base[i]
+                under &+= x < low ? 1 : 0
+                if x >= low && x <= high {
+                    if inside < capacity { out[inside] = x }
+                    inside &+= 1
+                }
+            }
+            below[b] = under
+            counts[b] = inside
+        }
+    }
+
     struct Bracket {
         var low: Double
         var high: Double
+        /// The sample positions of `low` and `high` (outside 0..<sampleSize for ±∞).
+        var lowPosition: Int
+        var highPosition: Int
         var ranks: [Int]
     }
 
