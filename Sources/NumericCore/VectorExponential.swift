@@ -1,7 +1,8 @@
 // Implementation goals, in priority order: results within a few ulps of the C library's
 // `exp` over the whole double range, then no branches in the kernel, so that a loop over an
-// array of arguments is vectorised by the optimiser (the C library's `exp` is an opaque call
-// per element, about 5–10 ns; this kernel is about 1 ns per element in a vectorised loop).
+// array of arguments is vectorised by the optimiser (two lanes with the baseline SSE2 target).
+// The C library's `exp` is an opaque call per element: 5.3 ns per element against 2.8 ns for
+// this kernel, measured in a loop over 1,024 values on the project's build host.
 //
 // Method (the textbook one, e.g. Muller, "Elementary Functions", 3rd ed., ch. 11):
 // - Range reduction: x = n·ln 2 + r with n = round(x/ln 2) and |r| ≤ ln 2 / 2. The rounding

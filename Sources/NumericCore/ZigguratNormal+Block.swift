@@ -14,8 +14,9 @@
 // valid) numbers from the same seed.
 
 extension ZigguratNormal {
-    /// Fills `buffer` with independent standard normal variates, about three times faster
-    /// than `fill(_:using:)` (same distribution, different values for the same stream).
+    /// Fills `buffer` with independent standard normal variates, about twice as fast as
+    /// `fill(_:using:)` (2.6 against 5.6 ns per variate measured on the project's build host;
+    /// same distribution, different values for the same stream).
     ///
     /// Deterministic: the same generator state gives the same values, and the generator
     /// advances by one 64-bit draw per variate plus the draws of the rare slow paths.
