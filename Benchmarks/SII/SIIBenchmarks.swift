@@ -1,9 +1,126 @@
+// SII/RII timing suite for ordo-one/benchmark (run from Benchmarks/: `swift package benchmark
+// --target SIIBenchmarks`). One 10-decile group per iteration, R = 100,000, 95% limits, the
+// inputs of the reference fixture's area 1 (testdata_SII__testdata_SII.csv). Inputs and
+// options are built before startMeasurement(); every result is checked with precondition so
+// that a benchmark cannot time wrong code. Targets (issue 3, release, one core): value type 0
+// ≤ 1 ms; untransformed rate or proportion ≤ 5 ms.
 import Benchmark
 import Indicators
 import NumericCore
 
+/// One group's inputs and the values its result must have.
+struct SIIBenchmarkCase {
+    var populations: [Double]
+    var values: [Double]
+    var standardErrors: [Double]
+    var options: SIIOptions
+    /// Expected SII point estimate (1e-9 relative) and 95% limits (within 5% of the half-width).
+    var sii: Double
+    var lower: Double
+    var upper: Double
+
+    func check(_ result: SIIResult) {
+        precondition(abs(result.sii.value! - sii) <= 1e-9 * abs(sii), "SII point estimate")
+        let allowed = 0.05 * (upper - lower) / 2
+        precondition(abs(result.sii.limits[0].lower! - lower) <= allowed, "SII lower limit")
+        precondition(abs(result.sii.limits[0].upper! - upper) <= allowed, "SII upper limit")
+    }
+}
+
+enum SIIBenchmarkInputs {
+    static let lifeExpectancy = (
+        populations: [7291.0, 7997, 6105, 7666, 5790, 6934, 5918, 5974, 7147, 7534],
+        values: [
+            75.9334590103081, 78.3442382727843, 83.8360631041654, 83.6375399664931, 80.4655031529559,
+            81.1156759857022, 81.6930835718562, 84.1900062060987, 80.5955641081472, 86.2894349578624,
+        ],
+        standardErrors: [
+            1.638472426358545, 1.578192884542907, 1.5134355059640296, 1.7754906175801293, 1.7013390591981388,
+            1.56412107376755, 1.3681148366878566, 1.4001418005940802, 2.4328463975781616, 1.5665181695934678,
+        ])
+    static let rate = (
+        populations: [279012.0, 255993, 236961, 214315, 192812, 183546, 168593, 164822, 154836, 138165],
+        values: [
+            5.892219689475721, 4.7345044591063035, 3.827634083245766, 3.8681380211371112, 3.6771570234217785,
+            3.1436261209723995, 3.1258711808912585, 2.942568346458604, 2.82879950399132, 2.7648101907140012,
+        ],
+        standardErrors: [
+            0.02458749781093432, 0.028651772387909245, 0.03313428067829554, 0.03465674221781768, 0.03747737394554521,
+            0.041552591866051265, 0.04347834474318538, 0.045324801522114426, 0.04769567606225466, 0.05107105401330555,
+        ])
+    static let proportion = (
+        populations: [34353.0, 32112, 27715, 25372, 23889, 23260, 23180, 24193, 23609, 24488],
+        values: [
+            0.21212121212121202, 0.214281265570503, 0.204077214504781, 0.19186504808450303, 0.174808489262841,
+            0.16663800515907098, 0.156039689387403, 0.146571322283305, 0.140370197805921, 0.120875530872264,
+        ],
+        standardErrors: [
+            0.013197018471840493, 0.013599402535469379, 0.014903436058054755, 0.015942525582502205, 0.01703390526979317,
+            0.017593885815626962, 0.018098141690297317, 0.018176743057472546, 0.01873422095544007, 0.019601724030759937,
+        ])
+
+    static func cases(_ method: SIISimulation) -> [(String, SIIBenchmarkCase)] {
+        let levels = [ConfidenceLevel.ninetyFive]
+        let le = lifeExpectancy
+        let r = rate
+        let p = proportion
+        return [
+            (
+                "SII type 0, 10 deciles, 100k reps, \(method)",
+                SIIBenchmarkCase(
+                    populations: le.populations, values: le.values, standardErrors: le.standardErrors,
+                    options: SIIOptions(levels: levels, computeRII: true, simulation: method),
+                    sii: 6.934616473668819, lower: 3.127594617650817, upper: 10.7586873680794)
+            ),
+            (
+                "SII rate untransformed, 10 deciles, 100k reps, \(method)",
+                SIIBenchmarkCase(
+                    populations: r.populations, values: r.values, standardErrors: r.standardErrors,
+                    options: SIIOptions(valueType: .rate, levels: levels, computeRII: true, simulation: method),
+                    sii: -3.2752012326471758, lower: -3.5868233016744155, upper: -2.9653170017272723)
+            ),
+            (
+                "SII proportion untransformed, 10 deciles, 100k reps, \(method)",
+                SIIBenchmarkCase(
+                    populations: p.populations, values: p.values, standardErrors: p.standardErrors,
+                    options: SIIOptions(valueType: .proportion, levels: levels, computeRII: true, simulation: method),
+                    sii: -0.10720032333730493, lower: -0.11220857220984691, upper: -0.1021798062145461)
+            ),
+            (
+                "SII rate log transform, 10 deciles, 100k reps, \(method)",
+                SIIBenchmarkCase(
+                    populations: r.populations, values: r.values, standardErrors: r.standardErrors,
+                    options: SIIOptions(valueType: .rate, transform: true, levels: levels, computeRII: true, simulation: method),
+                    sii: -3.15590713895456, lower: -3.4809615490242884, upper: -2.833237344763632)
+            ),
+            (
+                "SII proportion logit transform, 10 deciles, 100k reps, \(method)",
+                SIIBenchmarkCase(
+                    populations: p.populations, values: p.values, standardErrors: p.standardErrors,
+                    options: SIIOptions(valueType: .proportion, transform: true, levels: levels, computeRII: true, simulation: method),
+                    sii: -0.1096462611125906, lower: -0.11490838449464633, upper: -0.10443087776045443)
+            ),
+        ]
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
-    Benchmark("placeholder") { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(NormalDistribution.quantile(0.975)) }
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuUser, .mallocCountTotal], maxDuration: .seconds(5))
+    for method in SIISimulation.allCases {
+        for (name, input) in SIIBenchmarkInputs.cases(method) {
+            Benchmark(name) { benchmark in
+                // One stream per iteration, all from one seed, made before timing starts.
+                let streams = Xoshiro256StarStar.streams(seed: 42, count: benchmark.scaledIterations.count)
+                benchmark.startMeasurement()
+                for (index, _) in benchmark.scaledIterations.enumerated() {
+                    var rng = streams[index]
+                    let result = try SlopeIndexOfInequality.compute(
+                        populations: input.populations, values: input.values, standardErrors: input.standardErrors,
+                        options: input.options, using: &rng)
+                    input.check(result)  // a few comparisons: negligible beside the simulation
+                    blackHole(result)
+                }
+            }
+        }
     }
 }
