@@ -31,6 +31,15 @@ public struct LAPACKError: Error, CustomStringConvertible, Equatable, Sendable {
 
 /// Row-major dense linear algebra on `[Double]`, backed by OpenBLAS and LAPACKE.
 public enum LinearAlgebra {
+    /// Pins OpenBLAS to one thread now (it is also pinned before the first BLAS call).
+    ///
+    /// Call once before starting parallel work: healthgap's job runner is already parallel, and
+    /// OpenBLAS's own idle threads would compete for the cores even if no BLAS call is made.
+    /// The corresponding C function is `openblas_set_num_threads`.
+    public static func pinToOneThread() {
+        _ = pinOpenBLASToOneThread
+    }
+
     /// The product `A·B` of a row-major m×k matrix and a k×n matrix (BLAS `dgemm`).
     ///
     /// - Precondition: `a.count == m*k`, `b.count == k*n`.

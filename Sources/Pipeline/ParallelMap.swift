@@ -1,4 +1,5 @@
 import Dispatch
+import NumericCore
 import Synchronization
 
 /// Runs `body` for indices 0..<count on `threads` workers and returns the results in index order.
@@ -12,6 +13,7 @@ public func parallelMap<T: Sendable, E: Error>(
     count: Int, threads: Int, _ body: @Sendable (Int) throws(E) -> T
 ) throws(E) -> [T] {
     let workers = max(1, min(threads, count))
+    LinearAlgebra.pinToOneThread()
     if workers == 1 {
         var out: [T] = []
         out.reserveCapacity(count)
