@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["CSVStream"], path: "Sources/_TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "_TestSupport"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "_TestSupport"]),
-        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "_TestSupport"]),
+        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "NumericCore", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "_TestSupport"]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
     ]

@@ -1,4 +1,5 @@
 import CSVStream
+import NumericCore
 import Testing
 
 /// Parses `field` (as written in the file, quotes included) with `double(_:)`.
@@ -89,7 +90,7 @@ struct CSVRowNumberTests {
     }
 
     @Test func randomDecimalsMatchTheStandardLibrary() throws {
-        var rng = SplitMix64(seed: 20_250_101)
+        var rng = SplitMix64(state: 20_250_101)
         var lines = ["x"]
         var expected: [Double] = []
         for _ in 0..<5000 {

@@ -1,21 +1,9 @@
 import Foundation
+import NumericCore
 import Testing
 import _TestSupport
-@testable import Indicators
 
-/// A small seeded generator (SplitMix64, Steele, Lea & Flood 2014) so that the random groups
-/// are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+@testable import Indicators
 
 /// Groups of 20 bands laid out g·20 + b, with NaN for a missing value.
 struct BatchInput {
@@ -54,7 +42,7 @@ struct BatchInput {
     /// 2% of its size; small groups and bands exercise the total-population and
     /// wide-interval rules, and some bands (90+ among them) get zero deaths.
     static func seeded(count: Int, _ f: LifeTableFixture, seed: UInt64) -> BatchInput {
-        var rng = SplitMix64(seed: seed)
+        var rng = SplitMix64(state: seed)
         var input = BatchInput()
         for _ in 0..<count {
             let scale = pow(10, Double.random(in: -2.3...1, using: &rng))
@@ -138,12 +126,13 @@ struct BatchInput {
         let f = try LifeTableFixture.load()
         let input = BatchInput.edgeCases(f)
         let notes = expectBatchEqualsCompute(input, levels: ConfidenceLevel.defaults, "edge cases")
-        #expect(notes == [
-            "population ≤ 0 in band 5-9", "population ≤ 0 in band 40-44", "deaths < 0 in band 1-4",
-            "deaths > population in band 90+", "missing deaths in band 0", "missing population in band 85-89",
-            "missing deaths in band 30-34", "zero deaths in band 90+: life expectancy is not finite",
-            "95% interval wider than 20 years", "no survivors to this age", "total population ≤ 5,000",
-        ])
+        #expect(
+            notes == [
+                "population ≤ 0 in band 5-9", "population ≤ 0 in band 40-44", "deaths < 0 in band 1-4",
+                "deaths > population in band 90+", "missing deaths in band 0", "missing population in band 85-89",
+                "missing deaths in band 30-34", "zero deaths in band 90+: life expectancy is not finite",
+                "95% interval wider than 20 years", "no survivors to this age", "total population ≤ 5,000",
+            ])
         // The unchanged reference table, read straight from the flat arrays (layout g·20 + s,
         // limits (g·20 + s)·K + k).
         let batch = LifeExpectancy.batch(
@@ -186,7 +175,8 @@ struct BatchInput {
     }
 
     @Test func emptyBatch() {
-        let batch = LifeExpectancy.batch(deaths: [], populations: [], groupCount: 0, levels: ConfidenceLevel.defaults, allStartAges: true)
+        let batch = LifeExpectancy.batch(
+            deaths: [], populations: [], groupCount: 0, levels: ConfidenceLevel.defaults, allStartAges: true)
         #expect(batch.groupCount == 0 && batch.values.isEmpty)
     }
 }
