@@ -6,7 +6,7 @@ enum AggregateOutput {
     /// One output cell: where its sums are and its place in the sort order.
     private struct Entry {
         var key: UInt64
-        /// Time unit (year slot, period start slot, or 0), band, area group, sex.
+        /// Time unit (year slot, period start slot, or 0), band set, area group, sex set.
         var time: Int32
         var band: Int16
         var sex: Int16
@@ -78,16 +78,30 @@ enum AggregateOutput {
             }
         }
 
+        // Without the age_band (sex) key, one entry pools every band (both sexes).
+        let bandSets: [[Int]] = keys.contains(.ageBand) ? bands.indices.map { [$0] } : [Array(bands.indices)]
+        let sexSets: [[Int]] = keys.contains(.sex) ? [[0], [1]] : [[0, 1]]
         var entries: [Entry] = []
         for unit in units {
-            for band in bands.indices {
-                let pages = unit.slots.compactMap { acc.cellPages[(plan.byTime ? $0 : 0) * CellAccumulator.bandSlots + band] }
+            for (bandSet, bandMembers) in bandSets.enumerated() {
+                var pages: [UnsafeMutablePointer<Double>] = []
+                for slot in unit.slots {
+                    for band in bandMembers {
+                        if let page = acc.cellPages[(plan.byTime ? slot : 0) * CellAccumulator.bandSlots + band] {
+                            pages.append(page)
+                        }
+                    }
+                }
                 guard !pages.isEmpty else { continue }
                 for group in 0..<plan.groupCount {
-                    for sex in 0..<2 {
-                        let offset = (group * 2 + sex) * 3 + 2
-                        guard pages.contains(where: { $0[offset] > 0 }) else { continue }
-                        var e = Entry(key: 0, time: Int32(unit.first), band: Int16(band), sex: Int16(sex), group: Int32(group))
+                    for (sexSet, sexMembers) in sexSets.enumerated() {
+                        let touched = sexMembers.contains { sex in
+                            let offset = (group * 2 + sex) * 3 + 2
+                            return pages.contains { $0[offset] > 0 }
+                        }
+                        guard touched else { continue }
+                        var e = Entry(
+                            key: 0, time: Int32(unit.first), band: Int16(bandSet), sex: Int16(sexSet), group: Int32(group))
                         if packed {
                             var key: UInt64 = 0
                             for (i, by) in keys.enumerated() { key = key * radices[i] + component(by, e) }
@@ -141,12 +155,16 @@ enum AggregateOutput {
             }
             var population = 0.0, deaths = 0.0
             for slot in unitOfFirst[Int(e.time)]!.slots {
-                guard let page = acc.cellPages[(plan.byTime ? slot : 0) * CellAccumulator.bandSlots + Int(e.band)] else {
-                    continue
+                for band in bandSets[Int(e.band)] {
+                    guard let page = acc.cellPages[(plan.byTime ? slot : 0) * CellAccumulator.bandSlots + band] else {
+                        continue
+                    }
+                    for sex in sexSets[Int(e.sex)] {
+                        let cell = page + (Int(e.group) * 2 + sex) * 3
+                        population += cell[0]
+                        deaths += cell[1]
+                    }
                 }
-                let cell = page + (Int(e.group) * 2 + Int(e.sex)) * 3
-                population += cell[0]
-                deaths += cell[1]
             }
             try writer.write(field: population)
             try writer.write(field: deaths)
