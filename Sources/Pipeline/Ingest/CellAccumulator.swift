@@ -173,7 +173,9 @@ final class CellAccumulator {
         if group < 0 { throw plan.unavailable(key: -1 - group, lsoa: lsoa, row: row) }
 
         let yearSlot = year &- IngestPlan.firstYear
-        let flags = seen.cell(row: lsoa, column: seen.column(yearSlot &* Self.bandSlots &+ (band & 511)))
+        // The column first: adding one may move the storage that `cell` reads.
+        let dupColumn = seen.column(yearSlot &* Self.bandSlots &+ (band & 511))
+        let flags = seen.cell(row: lsoa, column: dupColumn)
         let bit: UInt8 = sex == 0 ? 1 : 2
         if flags.pointee & bit != 0 { throw duplicate(row) }
         flags.pointee |= bit

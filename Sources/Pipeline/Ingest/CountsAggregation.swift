@@ -67,7 +67,11 @@ public enum CountsAggregation {
 
         var accumulator: CellAccumulator? = nil
         var parallel = false
-        if request.threads > 1, let split = ParallelReader(path: request.counts, threads: request.threads) {
+        if request.threads > 1,
+            let split = ParallelReader(
+                path: request.counts, threads: request.threads, minimumSize: request.parallelMinimumBytes,
+                blockSize: request.parallelBlockBytes)
+        {
             accumulator = split.run(plan: plan)
             parallel = accumulator != nil
         }
@@ -197,16 +201,13 @@ final class ParallelReader: @unchecked Sendable {
     private let next: Mutex<Int>
     private let failed = Atomic<Bool>(false)
 
-    /// Files smaller than this are read on one thread.
-    static let minimumSize = 8 << 20
-
-    /// Opens `path` for block reading; nil when it should be read on one thread (small, gzip,
-    /// unreadable, or a header with quotes).
-    init?(path: String, threads: Int, blockSize: Int = 4 << 20) {
+    /// Opens `path` for block reading; nil when it should be read on one thread (smaller than
+    /// `minimumSize`, gzip, unreadable, or a header with quotes).
+    init?(path: String, threads: Int, minimumSize: Int, blockSize: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         var info = stat()
-        guard fstat(fd, &info) == 0, Int(info.st_size) >= Self.minimumSize else {
+        guard fstat(fd, &info) == 0, Int(info.st_size) >= minimumSize, blockSize >= 1 else {
             close(fd)
             return nil
         }
