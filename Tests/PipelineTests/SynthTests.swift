@@ -21,7 +21,10 @@ import _TestSupport
         request.seed = seed
         request.truth = truth
         request.threads = threads
-        return (dir, output, truth, try SyntheticCounts.generate(request))
+        return (
+            dir, output, truth,
+            try SyntheticCounts.generate(
+                request, geography: IngestFixtures.geography, deprivation: IngestFixtures.deprivation))
     }
 
     @Test func theSameSeedGivesTheSameBytesWhateverTheThreads() throws {
