@@ -16,7 +16,9 @@ import polars as pl
 def main(counts: str, ranks: str, output: str) -> None:
     # Columns 0, 2 and 5 of IMD File 1: LSOA code, district code, IMD decile (the rank column
     # with its quoted thousands is not needed).
-    lookup = pl.read_csv(ranks, columns=[0, 2, 5], new_columns=["lsoa_code", "la", "decile"])
+    lookup = pl.read_csv(ranks).select(
+        pl.nth(0).alias("lsoa_code"), pl.nth(2).alias("la"), pl.nth(5).alias("decile")
+    )
     result = (
         pl.scan_csv(counts)
         .join(lookup.lazy(), on="lsoa_code", how="inner")
