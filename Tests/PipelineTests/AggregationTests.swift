@@ -232,6 +232,28 @@ func esp2013Band(_ age: Int) -> String {
         #expect(zipped == single)
     }
 
+    @Test func aDuplicateSplitAcrossParallelBlocksIsReportedAtItsLine() throws {
+        let dir = try Healthgap.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("dup.csv").path
+        try Self.counts.write(to: path)
+        let first = Self.counts.rows[0]
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(first.lsoa),\(first.year),\(first.sex),\(first.age),1,1\n".utf8))
+        try handle.close()
+        do {
+            _ = try run([.la], threads: 2, input: path, parallelBlock: 4096)
+            Issue.record("expected a duplicate-key error")
+        } catch let error as PipelineError {
+            guard case .csv(.invalidValue(_, let line, let column, _, _, let expected)) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(line == Self.counts.rows.count + 2 && column == 1 && expected.hasPrefix("one row per lsoa"))
+        }
+    }
+
     @Test func otherColumnNamesAreMappedByFlags() throws {
         let dir = try Healthgap.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -12,14 +12,17 @@ import CSVStream
 // is copied into one twice as wide (rare: log₂ of the number of columns times per run). Memory is
 // proportional to the cells the input touches, not to the file.
 //
-// Duplicate keys (lsoa × year × sex × input band) are found with a byte matrix of the same shape:
-// LSOA × (year, input band) column, one bit per sex: 200 bytes per LSOA for a 10-year, 20-band file.
+// Duplicate keys (lsoa × year × sex × input band) are found with a bit matrix of the same shape:
+// LSOA × (year, input band) column, one bit per sex: 50 bytes per LSOA for a 10-year, 20-band file.
 
-/// A growable matrix of `rows` × `capacity` columns of `width` elements each, with columns
-/// numbered densely in order of first sight of their key (`key < keyCount`).
+/// A growable matrix of `rows` × `capacity` columns of `width` elements each (or, with
+/// `columnsPerElement` k > 1, k columns packed into each element), with columns numbered densely
+/// in order of first sight of their key (`key < keyCount`).
 struct ColumnMatrix<Element> {
     let rows: Int
     let width: Int
+    /// Columns sharing one element (4 for the two-bit duplicate flags); divides `capacity`.
+    let columnsPerElement: Int
     private(set) var capacity: Int
     private(set) var storage: UnsafeMutablePointer<Element>
     /// Column index + 1 by key (0: not yet seen).
@@ -29,14 +32,15 @@ struct ColumnMatrix<Element> {
     private(set) var keys: [Int] = []
     let zero: Element
 
-    init(rows: Int, width: Int, keyCount: Int, zero: Element, capacity: Int = 32) {
+    init(rows: Int, width: Int, keyCount: Int, zero: Element, capacity: Int = 32, columnsPerElement: Int = 1) {
         self.rows = rows
         self.width = width
         self.keyCount = keyCount
         self.zero = zero
         self.capacity = capacity
-        storage = .allocate(capacity: rows * capacity * width)
-        storage.initialize(repeating: zero, count: rows * capacity * width)
+        self.columnsPerElement = columnsPerElement
+        storage = .allocate(capacity: rows * capacity / columnsPerElement * width)
+        storage.initialize(repeating: zero, count: rows * capacity / columnsPerElement * width)
         columnOfKey = .allocate(capacity: keyCount)
         columnOfKey.initialize(repeating: 0, count: keyCount)
     }
@@ -65,10 +69,11 @@ struct ColumnMatrix<Element> {
     private mutating func addColumn(_ key: Int) -> Int {
         if keys.count == capacity {
             let wider = capacity * 2
-            let grown = UnsafeMutablePointer<Element>.allocate(capacity: rows * wider * width)
-            grown.initialize(repeating: zero, count: rows * wider * width)
+            let oldStride = capacity / columnsPerElement * width, newStride = wider / columnsPerElement * width
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: rows * newStride)
+            grown.initialize(repeating: zero, count: rows * newStride)
             for r in 0..<rows {
-                (grown + r * wider * width).update(from: storage + r * capacity * width, count: capacity * width)
+                (grown + r * newStride).update(from: storage + r * oldStride, count: oldStride)
             }
             storage.deallocate()
             storage = grown
@@ -79,10 +84,12 @@ struct ColumnMatrix<Element> {
         return keys.count - 1
     }
 
-    /// The first element of cell (row, column).
+    /// The first element of cell (row, column) (with packing, the element holding the column).
     @inline(__always)
     func cell(row: Int, column: Int) -> UnsafeMutablePointer<Element> {
-        storage + (row &* capacity &+ column) &* width
+        columnsPerElement == 1
+            ? storage + (row &* capacity &+ column) &* width
+            : storage + (row &* (capacity / columnsPerElement) &+ column / columnsPerElement) &* width
     }
 }
 
@@ -94,7 +101,8 @@ final class CellAccumulator {
     struct State {
         /// Sums: area group × (time slot, output band) column × 2 sexes × (population, deaths, rows).
         var cells: ColumnMatrix<Double>
-        /// Duplicate flags: LSOA × (year slot, input band) column; bit 0 male, bit 1 female.
+        /// Duplicate flags: LSOA × (year slot, input band) column, two bits (male, female) per
+        /// column, four columns to a byte.
         var seen: ColumnMatrix<UInt8>
         /// Rows summed.
         var accepted = 0
@@ -128,7 +136,8 @@ final class CellAccumulator {
         state.initialize(
             to: State(
                 cells: ColumnMatrix(rows: max(plan.groupCount, 1), width: 6, keyCount: keyCount, zero: 0),
-                seen: ColumnMatrix(rows: max(plan.geography.lsoaCount, 1), width: 1, keyCount: keyCount, zero: 0)))
+                seen: ColumnMatrix(
+                    rows: max(plan.geography.lsoaCount, 1), width: 1, keyCount: keyCount, zero: 0, columnsPerElement: 4)))
         lsoaWords = (plan.geography.lsoaCount + 63) / 64
         lsoaSeen = .allocate(capacity: lsoaWords)
         lsoaSeen.initialize(repeating: 0, count: lsoaWords)
@@ -191,7 +200,7 @@ final class CellAccumulator {
         // The column first: adding one may move the storage that `cell` reads.
         let dupColumn = state.pointee.seen.column(yearSlot &* Self.bandSlots &+ (band & 511))
         let flags = state.pointee.seen.cell(row: lsoa, column: dupColumn)
-        let bit: UInt8 = sex == 0 ? 1 : 2
+        let bit: UInt8 = (sex == 0 ? 1 : 2) << UInt8((dupColumn & 3) << 1)
         if flags.pointee & bit != 0 { throw duplicate(row) }
         flags.pointee |= bit
 
@@ -306,10 +315,13 @@ final class CellAccumulator {
         for (theirColumn, key) in theirs.seen.keys.enumerated() {
             let mine = state.pointee.seen.column(key)
             let seen = state.pointee.seen
+            let theirShift = UInt8((theirColumn & 3) << 1), myShift = UInt8((mine & 3) << 1)
             for lsoa in 0..<seen.rows {
-                let a = seen.cell(row: lsoa, column: mine), b = theirs.seen.cell(row: lsoa, column: theirColumn)
-                if a.pointee & b.pointee != 0 { overlap = true }
-                a.pointee |= b.pointee
+                let flags = (theirs.seen.cell(row: lsoa, column: theirColumn).pointee >> theirShift) & 3
+                guard flags != 0 else { continue }
+                let a = seen.cell(row: lsoa, column: mine)
+                if a.pointee & (flags << myShift) != 0 { overlap = true }
+                a.pointee |= flags << myShift
             }
         }
         for (theirColumn, key) in theirs.cells.keys.enumerated() {
