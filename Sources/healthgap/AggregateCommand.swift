@@ -36,7 +36,7 @@ struct AggregateCommand: ParsableCommand {
     var rejects: String?
 
     @Option(help: ArgumentHelp("Threads parsing a plain file (default: the number of cores); gzip input is inflated on a second thread.", valueName: "n"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: ArgumentHelp("Age bands to sum into: le (20 life-table bands), esp2013 (19 ESP bands) or input (the file's own).", valueName: "le|esp2013|input"))
     var bands: BandSchemeArgument = .input
@@ -69,7 +69,7 @@ struct AggregateCommand: ParsableCommand {
     var dataDir: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if onError == .reject && rejects == nil { throw ValidationError("--on-error reject needs --rejects FILE") }
         if onError == .fail && rejects != nil { throw ValidationError("--rejects is used only with --on-error reject") }
         if let periodLength, periodLength < 1 { throw ValidationError("--period-length must be at least 1") }
@@ -82,7 +82,7 @@ struct AggregateCommand: ParsableCommand {
             request.deprivation = deprivation
             request.onError = onError == .fail ? .fail : .reject
             request.rejects = rejects
-            request.threads = threads
+            request.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             request.bands = bands.scheme
             request.periodLength = periodLength
             request.localWithin = localWithin.level

@@ -32,7 +32,7 @@ struct SynthCommand: ParsableCommand {
     var truth: String?
 
     @Option(help: ArgumentHelp("Generating threads (default: the number of cores); the output does not depend on it.", valueName: "n"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
     var dataDir: String?
@@ -48,7 +48,7 @@ struct SynthCommand: ParsableCommand {
 
     func validate() throws {
         _ = try yearRange()
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -58,7 +58,7 @@ struct SynthCommand: ParsableCommand {
             request.years = try yearRange()
             request.seed = seed
             request.truth = truth
-            request.threads = threads
+            request.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             _ = try SyntheticCounts.generate(request)
         } catch let error as PipelineError {
             printToStandardError("healthgap: error: \(error.description)")

@@ -6,7 +6,7 @@ import _TestSupport
 // by a snapshot in Snapshots/. Re-record after an intended change with RECORD_SNAPSHOTS=1.
 
 @Suite struct HelpSnapshotTests {
-    static let commands = ["", "le", "dsr", "isr", "rate", "proportion", "mean", "sii", "quantiles"]
+    static let commands = ["", "le", "dsr", "isr", "rate", "proportion", "mean", "sii", "quantiles", "synth", "aggregate"]
 
     @Test(arguments: commands)
     func helpTextIsPinned(command: String) throws {
