@@ -165,9 +165,10 @@ public enum SlopeIndexOfInequality {
     ///
     /// Reproducibility: the draws come only from `rng`, so the same generator state gives the
     /// same result; on return `rng` has advanced past the draws of the reported set. With
-    /// `reliability`, sets 2–10 use copies of the incoming `rng` advanced by 1…9 `longJump()`s
-    /// (2^192 steps each), which never overlap the streams 0, 1, 2, … that a run makes with
-    /// `jump()` for its groups.
+    /// `reliability`, sets 2–10 use copies of the incoming `rng` advanced by 2, 4, …, 18
+    /// `longJump()`s (2^192 steps each), which never overlap each other, the streams 0, 1, 2, …
+    /// that a run makes with `jump()` for its groups, or the second lane (one `longJump()` on)
+    /// that `.direct` draws beside each set's stream (`InterleavedNormals`).
     ///
     /// - Parameters:
     ///   - populations: popⱼ > 0 for quantiles 1…k in order (1 = most deprived).
@@ -249,6 +250,9 @@ public enum SlopeIndexOfInequality {
                 var sums = [SIIReliability](
                     repeating: SIIReliability(level: options.levels[0], siiLower: 0, siiUpper: 0), count: options.levels.count)
                 for _ in 2...10 {
+                    // Two long jumps per set: the direct method's second lane is its set's
+                    // stream advanced by one, so sets sit on even multiples of 2^192.
+                    stream.longJump()
                     stream.longJump()
                     var copy = stream
                     let other = limitsOfOneSet(&copy)
