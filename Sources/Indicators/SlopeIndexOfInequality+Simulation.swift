@@ -163,6 +163,8 @@ extension SlopeIndexOfInequality {
         var pilotSize: Int
         /// How many direct sets had to be recomputed into arrays because a bracket missed.
         private(set) var recomputedSets = 0
+        /// Tests: treat every streaming result as a miss, to exercise the recompute path.
+        var forceRecompute = false
 
         init(plan: SimulationPlan, pilotSize: Int = Self.pilotSize) {
             // Every element is written by the simulation before it is read, so the buffers
@@ -235,7 +237,7 @@ extension SlopeIndexOfInequality {
                 if let ratios { ratioStatistics!.absorb(ratios) }
                 return nil
             }
-            if let s = slopeStatistics?.result() {
+            if !forceRecompute, let s = slopeStatistics?.result() {
                 let q = ratioStatistics.map { $0.result() }
                 if q == nil || q! != nil {
                     rng = lanes.primary

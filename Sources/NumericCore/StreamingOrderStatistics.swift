@@ -13,7 +13,8 @@
 // below its bracket and the number of copies prove that it lies inside. When a bracket
 // misses (about one run in 10^6 per rank with the margins below, or for a stream whose pilot
 // is not representative), `result()` is nil and the caller recomputes the stream into an
-// array and uses `Selection.orderStatistics`.
+// array and uses `Selection.orderStatistics`. A bracket that receives more copies than
+// expected (ties, or a pilot unlike the rest) grows its storage; it never drops a value.
 //   R. W. Floyd, R. L. Rivest (1975), "Expected time bounds for selection",
 //   CACM 18(3), 165–172. https://doi.org/10.1145/360680.360691
 
@@ -42,7 +43,7 @@ public struct StreamingOrderStatistics: Sendable {
     var bracketRanks: [[Int]] = []
     /// #{x < lows[b]} over the values absorbed so far.
     var below: [Int] = []
-    /// #{x in bracket b} so far (may exceed the capacity; then the bracket has missed).
+    /// #{x in bracket b} so far (never more than its capacity: storage grows first).
     var inside: [Int] = []
     var capacities: [Int] = []
     var offsets: [Int] = []
@@ -64,8 +65,8 @@ public struct StreamingOrderStatistics: Sendable {
     /// bracket (m the pilot's size, q = (r + 0.5)/count): about five binomial standard
     /// deviations of a sample quantile on each side. Overlapping brackets are merged.
     /// - Precondition: every rank is in `0..<count`; the pilot is not empty and not longer than `count`.
-    /// - Complexity: O(m + b log m) for b ranks; memory O(count·(width of the brackets)) for the copies,
-    ///   about 2% of `count` per bracket for a pilot of 8,192.
+    /// - Complexity: O(m + b log m) for b ranks; memory for the copies about 2% of `count` per
+    ///   bracket for a pilot of 8,192 (more when the values inside a bracket outnumber it).
     public init(ranks: [Int], count: Int, pilot: UnsafeBufferPointer<Double>) {
         precondition(!pilot.isEmpty && pilot.count <= count, "the pilot must hold 1…count values")
         for rank in ranks { precondition(rank >= 0 && rank < count, "rank \(rank) outside 0..<\(count)") }
@@ -105,7 +106,7 @@ public struct StreamingOrderStatistics: Sendable {
             }
         }
 
-        // Capacity: twice the expected number of values inside, plus slack.
+        // Capacity: twice the expected number of values inside, plus slack (grown when full).
         let brackets = lows.count
         capacities = spans.map { span in
             let width = Double(min(span.high, m) - max(span.low, -1) + 1) / Double(m)
@@ -130,16 +131,28 @@ public struct StreamingOrderStatistics: Sendable {
 
     /// Counts and copies one block of the stream.
     ///
-    /// - Complexity: O(block.count); one comparison pair for values in the widest gap, one per
-    ///   bracket for the others.
+    /// - Complexity: O(block.count) amortised; one comparison pair for values in the widest
+    ///   gap, one per bracket for the others.
     public mutating func absorb(_ block: UnsafeBufferPointer<Double>) {
         absorbed += block.count
         guard !lows.isEmpty, let values = block.baseAddress else { return }
-        let n = block.count
+        var start = 0
+        while true {
+            start = absorbRange(values, from: start, to: block.count)
+            if start == block.count { return }
+            grow()
+        }
+    }
+
+    /// Counts and copies values[start..<end]; returns end, or the index of the first value
+    /// whose bracket is full (not yet counted: a value lies in at most one bracket, and no
+    /// bracket below it counts it).
+    mutating func absorbRange(_ values: UnsafePointer<Double>, from start: Int, to end: Int) -> Int {
         let brackets = lows.count
         let gapLow = self.gapLow
         let gapHigh = self.gapHigh
         var skipped = 0
+        var stop = end
         lows.withUnsafeBufferPointer { lows in
             highs.withUnsafeBufferPointer { highs in
                 capacities.withUnsafeBufferPointer { capacities in
@@ -147,7 +160,7 @@ public struct StreamingOrderStatistics: Sendable {
                         below.withUnsafeMutableBufferPointer { below in
                             inside.withUnsafeMutableBufferPointer { inside in
                                 store.withUnsafeMutableBufferPointer { store in
-                                    for i in 0..<n {
+                                    scan: for i in start..<end {
                                         let x = values[i]
                                         if x > gapLow && x < gapHigh {
                                             skipped &+= 1
@@ -158,7 +171,11 @@ public struct StreamingOrderStatistics: Sendable {
                                                 below[b] &+= 1
                                             } else if x <= highs[b] {
                                                 let c = inside[b]
-                                                if c < capacities[b] { store[offsets[b] + c] = x }
+                                                if c == capacities[b] {
+                                                    stop = i
+                                                    break scan
+                                                }
+                                                store[offsets[b] + c] = x
                                                 inside[b] = c &+ 1
                                             }
                                         }
@@ -171,6 +188,25 @@ public struct StreamingOrderStatistics: Sendable {
             }
         }
         inGap += skipped
+        return stop
+    }
+
+    /// Doubles the capacity of every full bracket, keeping the copies made so far.
+    mutating func grow() {
+        var newCapacities = capacities
+        for b in capacities.indices where inside[b] == capacities[b] { newCapacities[b] = 2 * capacities[b] }
+        var newOffsets = [0]
+        for c in newCapacities { newOffsets.append(newOffsets[newOffsets.count - 1] + c) }
+        let total = newOffsets[newOffsets.count - 1]
+        let old = store
+        store = [Double](unsafeUninitializedCapacity: total) { buffer, initialised in
+            for b in capacities.indices {
+                for i in 0..<inside[b] { buffer[newOffsets[b] + i] = old[offsets[b] + i] }
+            }
+            initialised = total
+        }
+        capacities = newCapacities
+        offsets = newOffsets
     }
 
     /// The values of the requested ranks, in the order they were asked for, or nil when a
@@ -186,7 +222,6 @@ public struct StreamingOrderStatistics: Sendable {
         for b in lows.indices {
             // Values in the gap lie below every bracket above it.
             let belowBracket = below[b] + (b >= gapIndex ? inGap : 0)
-            guard inside[b] <= capacities[b] else { return nil }
             var local: [Int] = []
             for rank in bracketRanks[b] {
                 let position = rank - belowBracket
