@@ -94,6 +94,10 @@ extension SlopeIndexOfInequality {
         let method: SIISimulation
         /// The bivariate normal of (β₀, β₁) in the linear case, by its Cholesky factor.
         let coefficientMoments: CoefficientMoments
+        /// Every draw meanⱼ + seⱼ·z of the direct method is within `VectorExponential.inRangeLimit`
+        /// (|z| < `InterleavedNormals.largestVariate`), so the back-transform can use the
+        /// in-range exp/logistic, equal bit for bit and cheaper.
+        let drawsInRange: Bool
 
         init(
             design: Design, means: [Double], standardErrors: [Double], valueType: SIIValueType, transform: Bool,
@@ -108,6 +112,9 @@ extension SlopeIndexOfInequality {
             self.repetitions = repetitions
             self.method = method
             self.coefficientMoments = CoefficientMoments(design: design, means: means, standardErrors: standardErrors)
+            self.drawsInRange = zip(means, standardErrors).allSatisfy { mean, se in
+                mean.magnitude + se * InterleavedNormals.largestVariate <= VectorExponential.inRangeLimit
+            }
         }
     }
 
@@ -391,11 +398,13 @@ extension SlopeIndexOfInequality {
 
         /// One block of the non-linear case: per chunk of repetitions, k passes that each draw
         /// one quantile's normals and add its back-transformed values, times H's columns, to
-        /// the β₁ (and β₀) accumulators, which are the output blocks themselves.
+        /// the β₁ (and β₀) accumulators, which are the output blocks themselves (the first
+        /// pass stores instead of adding).
         mutating func directNonLinearBlock(_ plan: SimulationPlan, count: Int, lanes: inout InterleavedNormals) {
             let design = plan.design
             let needRatios = plan.needRatios
             let rate = plan.valueType == .rate
+            let inRange = plan.drawsInRange
             scratch.withUnsafeMutableBufferPointer { work in
                 slopes.withUnsafeMutableBufferPointer { slopes in
                     ratios.withUnsafeMutableBufferPointer { ratios in
@@ -404,41 +413,62 @@ extension SlopeIndexOfInequality {
                         while done < count {
                             let n = min(Self.chunk, count - done)
                             let acc1 = slopes.baseAddress! + done
-                            let acc0 = needRatios ? ratios.baseAddress! + done : z
-                            acc1.update(repeating: 0, count: n)
-                            if needRatios { acc0.update(repeating: 0, count: n) }
+                            let acc0 = needRatios ? ratios.baseAddress! + done : nil
                             for j in 0..<design.k {
                                 lanes.fill(UnsafeMutableBufferPointer(start: z, count: n))
-                                let mean = plan.means[j]
-                                let se = plan.standardErrors[j]
-                                let w0 = design.h0[j]
-                                let w1 = design.h1[j]
-                                switch (rate, needRatios) {
-                                case (true, true):
-                                    for i in 0..<n {
-                                        let y = VectorExponential.exp(mean + se * z[i])
-                                        acc0[i] += w0 * y
-                                        acc1[i] += w1 * y
-                                    }
-                                case (true, false):
-                                    for i in 0..<n { acc1[i] += w1 * VectorExponential.exp(mean + se * z[i]) }
-                                case (false, true):
-                                    for i in 0..<n {
-                                        let y = VectorExponential.logistic(mean + se * z[i])
-                                        acc0[i] += w0 * y
-                                        acc1[i] += w1 * y
-                                    }
-                                case (false, false):
-                                    for i in 0..<n { acc1[i] += w1 * VectorExponential.logistic(mean + se * z[i]) }
+                                let pass = QuantilePass(
+                                    mean: plan.means[j], se: plan.standardErrors[j], w0: design.h0[j], w1: design.h1[j],
+                                    first: j == 0)
+                                switch (rate, inRange) {
+                                case (true, true): pass.accumulate(z, n, acc0, acc1, VectorExponential.expInRange)
+                                case (true, false): pass.accumulate(z, n, acc0, acc1, VectorExponential.exp)
+                                case (false, true): pass.accumulate(z, n, acc0, acc1, VectorExponential.logisticInRange)
+                                case (false, false): pass.accumulate(z, n, acc0, acc1, VectorExponential.logistic)
                                 }
                             }
-                            if needRatios {
+                            if let acc0 {
                                 for i in 0..<n { acc0[i] = (acc0[i] + acc1[i]) / acc0[i] }
                             }
                             done += n
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One quantile's contribution to a chunk of the non-linear case: y = f⁻¹(mean + se·z),
+    /// β₀ += w0·y and β₁ += w1·y (stored, not added, for the first quantile).
+    struct QuantilePass {
+        let mean: Double
+        let se: Double
+        let w0: Double
+        let w1: Double
+        let first: Bool
+
+        /// The loops the optimiser vectorises, one per case so that each has no branch inside.
+        @inline(__always)
+        func accumulate(
+            _ z: UnsafeMutablePointer<Double>, _ n: Int, _ acc0: UnsafeMutablePointer<Double>?,
+            _ acc1: UnsafeMutablePointer<Double>, _ inverse: (Double) -> Double
+        ) {
+            switch (acc0, first) {
+            case (let acc0?, true):
+                for i in 0..<n {
+                    let y = inverse(mean + se * z[i])
+                    acc0[i] = w0 * y
+                    acc1[i] = w1 * y
+                }
+            case (let acc0?, false):
+                for i in 0..<n {
+                    let y = inverse(mean + se * z[i])
+                    acc0[i] += w0 * y
+                    acc1[i] += w1 * y
+                }
+            case (nil, true):
+                for i in 0..<n { acc1[i] = w1 * inverse(mean + se * z[i]) }
+            case (nil, false):
+                for i in 0..<n { acc1[i] += w1 * inverse(mean + se * z[i]) }
             }
         }
     }

@@ -131,27 +131,39 @@ public struct StreamingOrderStatistics: Sendable {
 
     /// Counts and copies one block of the stream.
     ///
-    /// - Complexity: O(block.count) amortised; one comparison pair for values in the widest
-    ///   gap, one per bracket for the others.
+    /// Two passes: a branch-free one that counts the values in the widest gap and gathers the
+    /// others (about 5% for the SII's ranks), then the bracket comparisons for those only, so
+    /// that no branch depends on a random value in the common case.
+    /// - Complexity: O(block.count) amortised.
     public mutating func absorb(_ block: UnsafeBufferPointer<Double>) {
         absorbed += block.count
-        guard !lows.isEmpty, let values = block.baseAddress else { return }
-        var start = 0
-        while true {
-            start = absorbRange(values, from: start, to: block.count)
-            if start == block.count { return }
-            grow()
+        guard !lows.isEmpty, let values = block.baseAddress, !block.isEmpty else { return }
+        let n = block.count
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { gathered in
+            let outside = gathered.baseAddress!
+            let gapLow = self.gapLow
+            let gapHigh = self.gapHigh
+            var count = 0
+            for i in 0..<n {
+                let x = values[i]
+                outside[count] = x
+                count &+= (x <= gapLow ? 1 : 0) | (x >= gapHigh ? 1 : 0)
+            }
+            inGap += n - count
+            var start = 0
+            while true {
+                start = place(outside, from: start, to: count)
+                if start == count { return }
+                grow()
+            }
         }
     }
 
-    /// Counts and copies values[start..<end]; returns end, or the index of the first value
-    /// whose bracket is full (not yet counted: a value lies in at most one bracket, and no
-    /// bracket below it counts it).
-    mutating func absorbRange(_ values: UnsafePointer<Double>, from start: Int, to end: Int) -> Int {
+    /// Counts and copies values[start..<end], none of them in the gap; returns end, or the
+    /// index of the first value whose bracket is full (not yet counted: a value lies in at
+    /// most one bracket, and no bracket below it counts it).
+    mutating func place(_ values: UnsafePointer<Double>, from start: Int, to end: Int) -> Int {
         let brackets = lows.count
-        let gapLow = self.gapLow
-        let gapHigh = self.gapHigh
-        var skipped = 0
         var stop = end
         lows.withUnsafeBufferPointer { lows in
             highs.withUnsafeBufferPointer { highs in
@@ -162,10 +174,6 @@ public struct StreamingOrderStatistics: Sendable {
                                 store.withUnsafeMutableBufferPointer { store in
                                     scan: for i in start..<end {
                                         let x = values[i]
-                                        if x > gapLow && x < gapHigh {
-                                            skipped &+= 1
-                                            continue
-                                        }
                                         for b in 0..<brackets {
                                             if x < lows[b] {
                                                 below[b] &+= 1
@@ -187,7 +195,6 @@ public struct StreamingOrderStatistics: Sendable {
                 }
             }
         }
-        inGap += skipped
         return stop
     }
 

@@ -11,11 +11,44 @@
 // sets a multiple of 2^193 apart, so lane 1 of any stream is a stretch of the period that no
 // other stream or set reaches within the ~2^60 draws a run could make.
 //
-// Each variate is a complete ziggurat draw from its own 64 bits, exactly as in `fillBlock`:
-// the fast test in the first pass, and for the ~1.2% of draws that fail it, the wedge or tail
-// test of `slowPath` in a second pass, with further bits from lane 0. The values are
-// independent standard normals with the distribution of `fill(_:using:)`; only which bits
-// make which variate differs.
+// Each variate is a complete ziggurat draw from its own 64 bits, as in `fillBlock`: the fast
+// test in the first pass, and for the ~1.2% of draws that fail it, the wedge or tail test of
+// `slowPath` in a second pass, with further bits from lane 0. The values are independent
+// standard normals with the distribution of `fill(_:using:)`; only which bits make which
+// variate differs.
+//
+// The fast test is written on the 53-bit integer m = bits >> 11 rather than on u = m·2⁻⁵³:
+// u·x[i] < x[i+1] becomes m < x[i+1]/x[i]·2⁵³ (`LaneTables.accept`), and the variate is
+// m·(±x[i]·2⁻⁵³) from a 512-entry table indexed by the layer and sign bits together
+// (`LaneTables.scaled`), so a draw costs one table compare, one conversion and one multiply,
+// with no sign arithmetic. The ratio is rounded, so a draw within one rounding of a layer's
+// edge can take the other branch than u·x[i] < x[i+1] would; both branches give the same
+// value there (the wedge test accepts any candidate below x[i+1]), except on a set of
+// probability about 2⁻⁵³ per draw.
+
+/// The ziggurat tables rearranged for `InterleavedNormals`' fast test, indexed by the low
+/// nine bits of a draw (layer i = bits 0–7, sign = bit 8).
+@usableFromInline
+struct LaneTables: Sendable {
+    /// m·scaled[j] is the candidate ±u·x[i] (u = m·2⁻⁵³) for the 53-bit integer m.
+    @usableFromInline let scaled: [Double]
+    /// The fast test passes when Double(m) < accept[j] = x[i+1]/x[i]·2⁵³.
+    @usableFromInline let accept: [Double]
+
+    @usableFromInline static let shared = LaneTables(ZigguratNormal.shared)
+
+    init(_ normal: ZigguratNormal) {
+        var scaled = [Double](repeating: 0, count: 512)
+        var accept = [Double](repeating: 0, count: 512)
+        for j in 0..<512 {
+            let i = j & 0xFF
+            scaled[j] = (j & 0x100 != 0 ? -1 : 1) * normal.x[i] * 0x1.0p-53
+            accept[j] = normal.x[i + 1] / normal.x[i] * 0x1.0p53
+        }
+        self.scaled = scaled
+        self.accept = accept
+    }
+}
 
 /// Standard normal variates from two interleaved xoshiro256** lanes (ziggurat, 256 layers).
 ///
@@ -35,6 +68,11 @@ public struct InterleavedNormals: Sendable {
         lane1.longJump()
     }
 
+    /// No variate is larger in magnitude: fast-path and wedge values lie below x[1] = r, and
+    /// the tail's r + a has a = −log(1 − u)/r with 1 − u ≥ 2⁻⁵³, so |z| ≤ r + 53·ln 2/r < 13.71.
+    /// Callers use it to bound e.g. mean + se·z before a transform that needs a bounded argument.
+    public static let largestVariate = 14.0
+
     /// Lane 0's state: the incoming stream advanced past every draw lane 0 has made.
     public var primary: Xoshiro256StarStar { lane0 }
 
@@ -48,13 +86,18 @@ public struct InterleavedNormals: Sendable {
         guard let out = buffer.baseAddress, buffer.count > 0 else { return }
         let n = buffer.count
         let normal = ZigguratNormal.shared
+        let tables = LaneTables.shared
         withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { rejected in
-            let rejectedCount = normal.x.withUnsafeBufferPointer { table in
-                Self.fastPass(out, count: n, table: table.baseAddress!, rejected: rejected.baseAddress!, &lane0, &lane1)
+            let rejectedCount = tables.scaled.withUnsafeBufferPointer { scaled in
+                tables.accept.withUnsafeBufferPointer { accept in
+                    Self.fastPass(
+                        out, count: n, scaled: scaled.baseAddress!, accept: accept.baseAddress!,
+                        rejected: rejected.baseAddress!, &lane0, &lane1)
+                }
             }
             for r in 0..<rejectedCount {
                 let packed = rejected[r]
-                let k = packed >> 8
+                let k = packed >> 9
                 let stored = out[k]
                 out[k] = normal.slowPath(
                     i: packed & 0xFF, candidate: stored.magnitude, negative: stored.sign == .minus, using: &lane0)
@@ -62,25 +105,26 @@ public struct InterleavedNormals: Sendable {
         }
     }
 
-    /// The first pass of `fill`: the fast test for every draw; the positions and layers of the
-    /// draws that fail it go to `rejected` (as k·256 + layer), and their count is returned.
+    /// The first pass of `fill`: every draw's candidate goes to `out`; the positions and table
+    /// indices of the draws that fail the fast test go to `rejected` (as k·512 + index), and
+    /// their count is returned.
     @inlinable
     static func fastPass(
-        _ out: UnsafeMutablePointer<Double>, count n: Int, table: UnsafePointer<Double>,
+        _ out: UnsafeMutablePointer<Double>, count n: Int, scaled: UnsafePointer<Double>, accept: UnsafePointer<Double>,
         rejected: UnsafeMutablePointer<Int>, _ lane0: inout Xoshiro256StarStar, _ lane1: inout Xoshiro256StarStar
     ) -> Int {
         // Local copies keep the eight state words in registers for the loop.
         var a = lane0
         var b = lane1
         var rejectedCount = 0
-        // A failing draw's slot is written without a branch and kept by counting it.
         @inline(__always) func variate(_ bits: UInt64, at k: Int) {
-            let i = Int(bits & 0xFF)
-            let u = Double(Int64(bitPattern: bits >> 11)) * 0x1.0p-53
-            let candidate = u * table[i]
-            rejected[rejectedCount] = k << 8 | i
-            rejectedCount &+= candidate >= table[i + 1] ? 1 : 0
-            out[k] = Double(bitPattern: candidate.bitPattern | ((bits & 0x100) << 55))
+            let j = Int(bits & 0x1FF)
+            let m = Double(Int64(bitPattern: bits >> 11))
+            out[k] = m * scaled[j]
+            if _slowPath(m >= accept[j]) {
+                rejected[rejectedCount] = k << 9 | j
+                rejectedCount &+= 1
+            }
         }
         var k = 0
         while k + 2 <= n {
@@ -88,7 +132,7 @@ public struct InterleavedNormals: Sendable {
             let second = b.next()
             variate(first, at: k)
             variate(second, at: k + 1)
-            k += 2
+            k &+= 2
         }
         if k < n { variate(a.next(), at: k) }
         lane0 = a
