@@ -57,6 +57,8 @@ public struct StreamingOrderStatistics: Sendable {
     var gapIndex = 0
     var inGap = 0
     var absorbed = 0
+    /// Scratch for `absorb`'s values outside the gap (grown to the largest block).
+    var gathered: [Double] = []
 
     /// Brackets for `ranks` (0-based ranks of a stream of `count` values) from the pilot, the
     /// stream's first values.
@@ -139,8 +141,12 @@ public struct StreamingOrderStatistics: Sendable {
         absorbed += block.count
         guard !lows.isEmpty, let values = block.baseAddress, !block.isEmpty else { return }
         let n = block.count
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { gathered in
-            let outside = gathered.baseAddress!
+        if gathered.count < n { gathered = [Double](repeating: 0, count: n) }
+        var scratch = gathered
+        gathered = []  // `scratch` is now the only reference: no copy on write below
+        defer { gathered = scratch }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let outside = buffer.baseAddress!
             let gapLow = self.gapLow
             let gapHigh = self.gapHigh
             var count = 0

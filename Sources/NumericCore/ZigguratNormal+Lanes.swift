@@ -58,6 +58,9 @@ struct LaneTables: Sendable {
 public struct InterleavedNormals: Sendable {
     @usableFromInline var lane0: Xoshiro256StarStar
     @usableFromInline var lane1: Xoshiro256StarStar
+    /// The first pass's list of failed draws, kept between calls (grown to the largest block)
+    /// so that filling a block allocates nothing.
+    @usableFromInline var rejected: [Int] = []
 
     /// Lane 0 is `stream`; lane 1 is `stream` advanced by one `longJump()`.
     ///
@@ -80,14 +83,16 @@ public struct InterleavedNormals: Sendable {
     /// turn (element 2m from lane 0, 2m + 1 from lane 1; wedge and tail draws from lane 0).
     ///
     /// Deterministic: the same lanes and the same sequence of buffer sizes give the same values.
-    /// - Complexity: O(buffer.count); about 1.02 draws of 64 bits per variate.
+    /// - Complexity: O(buffer.count); about 1.02 draws of 64 bits per variate. Allocates only
+    ///   when the buffer is longer than any before.
     @inlinable
     public mutating func fill(_ buffer: UnsafeMutableBufferPointer<Double>) {
         guard let out = buffer.baseAddress, buffer.count > 0 else { return }
         let n = buffer.count
         let normal = ZigguratNormal.shared
         let tables = LaneTables.shared
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { rejected in
+        if rejected.count < n { rejected = [Int](repeating: 0, count: n) }
+        rejected.withUnsafeMutableBufferPointer { rejected in
             let rejectedCount = tables.scaled.withUnsafeBufferPointer { scaled in
                 tables.accept.withUnsafeBufferPointer { accept in
                     Self.fastPass(
