@@ -12,7 +12,8 @@
 // Metrics: wall clock, and the CPU time of the benchmark's own thread (custom metric
 // "Thread CPU", from CLOCK_THREAD_CPUTIME_ID in nanoseconds): the build host is shared, and
 // wall time there includes waiting for a core, while the package's own cpuUser metric only
-// ticks in 10 ms steps. The checked-in p90 thresholds are on thread CPU and malloc counts.
+// ticks in 10 ms steps. The checked-in p90 thresholds (Thresholds/, re-recorded with
+// ./update-thresholds.sh) are on thread CPU (35%) and malloc counts (10%).
 import Benchmark
 import Foundation
 import Indicators
@@ -135,7 +136,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, threadCPU, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 2_000,
         thresholds: [
-            threadCPU: .init(relative: [.p90: 25]),
+            threadCPU: .init(relative: [.p90: 35]),
             .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
         ])
     for method in SIISimulation.allCases {
