@@ -217,7 +217,9 @@ extension SlopeIndexOfInequality {
         /// The direct method's set: blocks of slopes (and ratios) from two interleaved lanes,
         /// counted into `StreamingOrderStatistics` as they are made; when a bracket misses,
         /// the same draws are made again from the saved lanes into arrays (exact either way).
-        mutating func runDirect(_ plan: SimulationPlan, ranks: [Int], using rng: inout Xoshiro256StarStar) -> ([Double], [Double]?) {
+        mutating func runDirect(
+            _ plan: SimulationPlan, ranks: [Int], using rng: inout Xoshiro256StarStar
+        ) -> ([Double], [Double]?) {
             let r = plan.repetitions
             let start = InterleavedNormals(rng)
             var lanes = start

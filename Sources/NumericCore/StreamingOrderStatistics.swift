@@ -243,7 +243,8 @@ public struct StreamingOrderStatistics: Sendable {
             }
             var localFound: [Int: Double] = [:]
             work.withUnsafeMutableBufferPointer { w in
-                Selection.multiSelect(w.baseAddress! + offsets[b], lower: 0, upper: inside[b], ranks: local[...], into: &localFound)
+                Selection.multiSelect(
+                    w.baseAddress! + offsets[b], lower: 0, upper: inside[b], ranks: local[...], into: &localFound)
             }
             for (rank, position) in zip(bracketRanks[b], local) { found[rank] = localFound[position]! }
         }

@@ -71,8 +71,10 @@ public struct InterleavedNormals: Sendable {
         lane1.longJump()
     }
 
-    /// No variate is larger in magnitude: fast-path and wedge values lie below x[1] = r, and
-    /// the tail's r + a has a = −log(1 − u)/r with 1 − u ≥ 2⁻⁵³, so |z| ≤ r + 53·ln 2/r < 13.71.
+    /// A bound on the magnitude of every variate.
+    ///
+    /// Fast-path and wedge values lie below x[1] = r, and the tail's r + a has
+    /// a = −log(1 − u)/r with 1 − u ≥ 2⁻⁵³, so |z| ≤ r + 53·ln 2/r < 13.71.
     /// Callers use it to bound e.g. mean + se·z before a transform that needs a bounded argument.
     public static let largestVariate = 14.0
 

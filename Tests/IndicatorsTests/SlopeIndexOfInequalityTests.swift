@@ -569,8 +569,10 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
     func streamingEqualsSelectionOverAllValues(repetitions: Int) {
         for (type, transform, rii) in Self.cases {
             let context = "\(type), transform \(transform), RII \(rii), R = \(repetitions)"
-            let streamed = Self.simulate(type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: false, seed: 31)
-            let arrays = Self.simulate(type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: true, seed: 31)
+            let streamed = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: false, seed: 31)
+            let arrays = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: true, seed: 31)
             #expect(streamed.recomputed == 0, "\(context)")
             #expect(arrays.recomputed == 1, "\(context)")
             #expect(streamed.slopes == arrays.slopes, "\(context)")
@@ -585,8 +587,10 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
     @Test(arguments: [1_000, 8_192, 8_193, 12_345])
     func setsOfAnyLengthAreExact(repetitions: Int) {
         for (type, transform, rii) in [(SIIValueType.untransformed, false, true), (.rate, false, true)] {
-            let streamed = Self.simulate(type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: false, seed: 8)
-            let arrays = Self.simulate(type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: true, seed: 8)
+            let streamed = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: false, seed: 8)
+            let arrays = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: true, seed: 8)
             #expect(streamed.slopes == arrays.slopes, "\(type), R = \(repetitions)")
             #expect(streamed.ratios == arrays.ratios, "\(type), R = \(repetitions)")
         }
