@@ -15,6 +15,13 @@ let package = Package(
         benchmark("SII", products: ["Indicators", "NumericCore"]),
         benchmark("LifeTable", products: ["Indicators"]),
         benchmark("DSR", products: ["Indicators"]),
+        // Not a benchmark: a bare driver for profilers (callgrind, perf).
+        .executableTarget(
+            name: "SIIProfile",
+            dependencies: [
+                .product(name: "Indicators", package: "healthgap"), .product(name: "NumericCore", package: "healthgap"),
+            ],
+            path: "SIIProfile"),
     ]
 )
 

@@ -33,7 +33,10 @@ public enum SIISimulation: String, Sendable, CaseIterable {
     /// coefficients are linear in the draws (value type 0, or `transform = true`) it draws the
     /// bivariate normal (β₀, β₁) directly, two normals per repetition (one when only slopes are
     /// needed); otherwise it draws k normals per repetition as `literal` does, with a fused,
-    /// vectorised back-transform and product.
+    /// vectorised back-transform and product. Its normals come from two interleaved generator
+    /// lanes, and it never stores the R simulated values: their order statistics are counted
+    /// block by block against brackets from a pilot block (exact; see
+    /// `StreamingOrderStatistics`).
     case direct
     /// The reference procedure step by step: k × R normal draws, back-transform, one matrix
     /// product per block of 4,096 repetitions (BLAS `dgemm`), then order statistics.
@@ -165,9 +168,10 @@ public enum SlopeIndexOfInequality {
     ///
     /// Reproducibility: the draws come only from `rng`, so the same generator state gives the
     /// same result; on return `rng` has advanced past the draws of the reported set. With
-    /// `reliability`, sets 2–10 use copies of the incoming `rng` advanced by 1…9 `longJump()`s
-    /// (2^192 steps each), which never overlap the streams 0, 1, 2, … that a run makes with
-    /// `jump()` for its groups.
+    /// `reliability`, sets 2–10 use copies of the incoming `rng` advanced by 2, 4, …, 18
+    /// `longJump()`s (2^192 steps each), which never overlap each other, the streams 0, 1, 2, …
+    /// that a run makes with `jump()` for its groups, or the second lane (one `longJump()` on)
+    /// that `.direct` draws beside each set's stream (`InterleavedNormals`).
     ///
     /// - Parameters:
     ///   - populations: popⱼ > 0 for quantiles 1…k in order (1 = most deprived).
@@ -182,7 +186,8 @@ public enum SlopeIndexOfInequality {
     ///   fewer than 1,000 repetitions, `transform` with value type 0, or a non-finite multiplier.
     ///   More than 10 quantiles is a warning in `SIIResult.warnings`.
     /// - Complexity: O(k·R) for untransformed rates and proportions, O(k + R) otherwise with
-    ///   `.direct` (O(k·R) with `.literal`); ×10 with `reliability`. Memory O(R).
+    ///   `.direct` (O(k·R) with `.literal`); ×10 with `reliability`. Memory O(R) with
+    ///   `.literal`; with `.direct` a few blocks of 8,192 values and about 2% of R per limit.
     public static func compute(
         populations: [Double], values: [Double], standardErrors: [Double], options: SIIOptions,
         using rng: inout Xoshiro256StarStar
@@ -249,6 +254,9 @@ public enum SlopeIndexOfInequality {
                 var sums = [SIIReliability](
                     repeating: SIIReliability(level: options.levels[0], siiLower: 0, siiUpper: 0), count: options.levels.count)
                 for _ in 2...10 {
+                    // Two long jumps per set: the direct method's second lane is its set's
+                    // stream advanced by one, so sets sit on even multiples of 2^192.
+                    stream.longJump()
                     stream.longJump()
                     var copy = stream
                     let other = limitsOfOneSet(&copy)

@@ -517,3 +517,82 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
         expectClose(result.sii.value, 6.934616473668819, relative: 1e-9)
     }
 }
+
+// MARK: - The direct method's streaming order statistics
+
+@Suite struct SlopeIndexOfInequalityStreamingTests {
+    /// Every case of the direct method: value type, transform, RII.
+    static let cases: [(SIIValueType, Bool, Bool)] = [
+        (.untransformed, false, true), (.untransformed, false, false), (.rate, false, true), (.rate, false, false),
+        (.proportion, false, true), (.rate, true, false), (.proportion, true, false),
+    ]
+
+    /// The fixture's area 1 inputs for a value type.
+    static func inputs(_ type: SIIValueType) -> (populations: [Double], values: [Double], errors: [Double]) {
+        let description: String
+        switch type {
+        case .untransformed: description = "default (e.g. life expectancy) - default parameters"
+        case .rate: description = "rate (e.g. infant mortality) - default parameters"
+        case .proportion: description = "proportion (e.g. child obesity) - default parameters"
+        }
+        let rows = SIIFixture.areas(description)[0].rows
+        return (
+            SIIFixture.column(rows, "Population").map { $0! }, SIIFixture.column(rows, "Value").map { $0! },
+            SIIFixture.column(rows, "StandardError").map { $0! }
+        )
+    }
+
+    /// One simulation set of the direct method, streamed or recomputed into arrays.
+    static func simulate(
+        _ type: SIIValueType, transform: Bool, rii: Bool, repetitions: Int, forceRecompute: Bool, seed: UInt64
+    ) -> (slopes: [Double], ratios: [Double]?, rng: Xoshiro256StarStar, recomputed: Int) {
+        let input = inputs(type)
+        let plan = SlopeIndexOfInequality.SimulationPlan(
+            design: SlopeIndexOfInequality.Design(populations: input.populations),
+            means: input.values.map { SlopeIndexOfInequality.forward($0, type) }, standardErrors: input.errors,
+            valueType: type, transform: transform, needRatios: rii && !transform, repetitions: repetitions, method: .direct)
+        var workspace = SlopeIndexOfInequality.SimulationWorkspace(plan: plan)
+        workspace.forceRecompute = forceRecompute
+        let ranks = ConfidenceLevel.defaults.flatMap { level in
+            let pair = SlopeIndexOfInequality.orderStatisticRanks(level: level, repetitions: repetitions)
+            return [pair.low, pair.high]
+        }
+        var rng = Xoshiro256StarStar(seed: seed)
+        let (slopes, ratios) = workspace.run(plan, ranks: ranks, using: &rng)
+        return (slopes, ratios, rng, workspace.recomputedSets)
+    }
+
+    /// The streamed order statistics are exactly those of all R values: the recompute path
+    /// keeps every value in arrays and selects there (`Selection.orderStatistics`), from the
+    /// same draws, and must agree to the bit, and leave the stream in the same state.
+    @Test(arguments: [10_000, 100_000])
+    func streamingEqualsSelectionOverAllValues(repetitions: Int) {
+        for (type, transform, rii) in Self.cases {
+            let context = "\(type), transform \(transform), RII \(rii), R = \(repetitions)"
+            let streamed = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: false, seed: 31)
+            let arrays = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: true, seed: 31)
+            #expect(streamed.recomputed == 0, "\(context)")
+            #expect(arrays.recomputed == 1, "\(context)")
+            #expect(streamed.slopes == arrays.slopes, "\(context)")
+            #expect(streamed.ratios == arrays.ratios, "\(context)")
+            #expect((streamed.ratios != nil) == (rii && !transform), "\(context)")
+            #expect(streamed.rng == arrays.rng, "\(context)")
+        }
+    }
+
+    /// A set no longer than the pilot is selected directly, and R not a multiple of the
+    /// block sizes is covered.
+    @Test(arguments: [1_000, 8_192, 8_193, 12_345])
+    func setsOfAnyLengthAreExact(repetitions: Int) {
+        for (type, transform, rii) in [(SIIValueType.untransformed, false, true), (.rate, false, true)] {
+            let streamed = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: false, seed: 8)
+            let arrays = Self.simulate(
+                type, transform: transform, rii: rii, repetitions: repetitions, forceRecompute: true, seed: 8)
+            #expect(streamed.slopes == arrays.slopes, "\(type), R = \(repetitions)")
+            #expect(streamed.ratios == arrays.ratios, "\(type), R = \(repetitions)")
+        }
+    }
+}

@@ -66,3 +66,33 @@ import Testing
         #expect(logistic == expectedLogistic)
     }
 }
+
+@Suite struct VectorExponentialInRangeTests {
+    /// Arguments across ±708: a fine grid near 0 (where the SII's draws lie), a coarse one
+    /// across the range, and the ends.
+    static let arguments: [Double] = {
+        var xs: [Double] = [0, -0.0, 708, -708, 707.999, -707.999, 1e-300, -1e-300]
+        var rng = Xoshiro256StarStar(seed: 19)
+        for _ in 0..<20_000 { xs.append((rng.nextUniform() - 0.5) * 20) }
+        for _ in 0..<20_000 { xs.append((rng.nextUniform() - 0.5) * 2 * VectorExponential.inRangeLimit) }
+        return xs
+    }()
+
+    @Test func inRangeExpEqualsTheGeneralOneBitForBit() {
+        for x in Self.arguments {
+            #expect(VectorExponential.expInRange(x).bitPattern == VectorExponential.exp(x).bitPattern, "x = \(x)")
+        }
+    }
+
+    @Test func inRangeLogisticEqualsTheGeneralOneBitForBit() {
+        for x in Self.arguments {
+            #expect(VectorExponential.logisticInRange(x).bitPattern == VectorExponential.logistic(x).bitPattern, "x = \(x)")
+        }
+    }
+
+    @Test func theZigguratBoundHolds() {
+        // r + 53·ln 2/r, the largest tail variate from a 53-bit uniform.
+        let r = ZigguratNormal.r
+        #expect(r + 53 * log(2.0) / r < InterleavedNormals.largestVariate)
+    }
+}
