@@ -22,10 +22,10 @@ demo: build
 	@bash scripts/demo.sh $(BIN)
 
 bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds check
 
 lint:
-	$(SWIFT) format lint --recursive Sources Tests Benchmarks/SII
+	$(SWIFT) format lint --recursive Sources Tests Benchmarks/SII Benchmarks/LifeTable Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile
 
 clean:
 	rm -rf .build demo

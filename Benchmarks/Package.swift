@@ -15,6 +15,7 @@ let package = Package(
         benchmark("SII", products: ["Indicators", "NumericCore"]),
         benchmark("LifeTable", products: ["Indicators"]),
         benchmark("DSR", products: ["Indicators"]),
+        benchmark("Ingest", products: ["Pipeline"]),
         // Not a benchmark: a bare driver for profilers (callgrind, perf).
         .executableTarget(
             name: "SIIProfile",
