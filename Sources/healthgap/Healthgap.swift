@@ -14,7 +14,8 @@ struct Healthgap: ParsableCommand {
         version: HealthgapVersion.current,
         subcommands: [
             LifeExpectancyCommand.self, DSRCommand.self, ISRCommand.self, RateCommand.self,
-            ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self,
+            ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, SynthCommand.self,
+            AggregateCommand.self,
         ]
     )
 }
