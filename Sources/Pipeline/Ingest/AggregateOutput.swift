@@ -3,17 +3,17 @@ import Indicators
 
 /// Turns an accumulator's cells into sorted output rows, pooling years into periods.
 enum AggregateOutput {
-    /// One output cell: where its sums are and its place in the sort order.
+    /// One output cell: its place in the sort order and where its sums are.
     private struct Entry {
         var key: UInt64
-        /// Time unit (year slot, period start slot, or 0), band set, area group, sex set.
-        var time: Int32
+        /// Time unit, band set, sex set (indices into `units`, `bandSets`, `sexSets`) and area group.
+        var unit: Int32
         var band: Int16
         var sex: Int16
         var group: Int32
     }
 
-    /// Writes the output file; returns the summary's output rows and warnings.
+    /// Writes the output file; returns a summary with the output rows and warnings.
     ///
     /// - Throws: `CSVError` when the output cannot be written, `PipelineError.data` when no complete period exists.
     /// - Complexity: O(c log c) for c output cells.
@@ -22,18 +22,17 @@ enum AggregateOutput {
     {
         let keys = request.by
         let bands = plan.registry.outputBands
-        let bandRank = rankOf(bands.indices.sorted { bands[$0] < bands[$1] }, count: bands.count)
         let seenYears = (0..<IngestPlan.yearSlots).filter { acc.yearsSeen[$0] }
 
-        // Time units: the slots each one pools.
-        var units: [(label: String, first: Int, slots: [Int])] = []
+        // Time units: their labels and the year slots each one pools.
+        var units: [(label: String, slots: [Int])] = []
         if keys.contains(.year) {
-            units = seenYears.map { ("\($0 + IngestPlan.firstYear)", $0, [$0]) }
+            units = seenYears.map { ("\($0 + IngestPlan.firstYear)", [$0]) }
         } else if keys.contains(.period), let n = request.periodLength {
             for s in seenYears {
                 let slots = Array(s..<(s + n))
                 if slots.allSatisfy({ $0 < IngestPlan.yearSlots && acc.yearsSeen[$0] }) {
-                    units.append(("\(s + IngestPlan.firstYear)-\(s + n - 1 + IngestPlan.firstYear)", s, slots))
+                    units.append(("\(s + IngestPlan.firstYear)-\(s + n - 1 + IngestPlan.firstYear)", slots))
                 }
             }
             if units.isEmpty && acc.accepted > 0 {
@@ -44,21 +43,19 @@ enum AggregateOutput {
                         "no complete \(n)-year period: the input has the years \(years), and a period needs every one of its years"))
             }
         } else {
-            units = [("", 0, [0])]
+            units = [("", [0])]
         }
+        // Without the age_band (sex) key, one entry pools every band (both sexes). Bands sort by age.
+        let bandOrder = bands.indices.sorted { bands[$0] < bands[$1] }
+        let bandSets: [[Int]] = keys.contains(.ageBand) ? bandOrder.map { [$0] } : [Array(bands.indices)]
+        let sexSets: [[Int]] = keys.contains(.sex) ? [[0], [1]] : [[0, 1]]
 
-        // Mixed-radix sort key, in --by order.
-        let areaIndex = Dictionary(uniqueKeysWithValues: plan.areaKeys.enumerated().map { ($1, $0) })
+        // Each key's values as sortable integers 0..<radix, and their encoded output fields.
         let k = plan.areaKeys.count
-        var radices: [UInt64] = []
-        for key in keys {
-            switch key {
-            case .sex: radices.append(2)
-            case .ageBand: radices.append(UInt64(max(bands.count, 1)))
-            case .year, .period: radices.append(UInt64(IngestPlan.yearSlots))
-            default: radices.append(UInt64(domainSize(key, plan)) + 1)
-            }
-        }
+        let areaIndex = Dictionary(uniqueKeysWithValues: plan.areaKeys.enumerated().map { ($1, $0) })
+        var fields: [[[UInt8]]] = []
+        for key in keys { fields.append(encodedValues(key, plan: plan, units: units, bandSets: bandSets, bands: bands)) }
+        let radices = fields.map { UInt64($0.count) }
         var packed = true
         var space: UInt64 = 1
         for radix in radices {
@@ -66,45 +63,43 @@ enum AggregateOutput {
             if overflow { packed = false }
             space = product
         }
-
-        func component(_ key: AggregationKey, _ e: Entry) -> UInt64 {
-            switch key {
-            case .sex: return UInt64(e.sex)
-            case .ageBand: return UInt64(bandRank[Int(e.band)])
-            case .year, .period: return UInt64(e.time)
+        let positions: [Int] = keys.map { areaIndex[$0] ?? -1 }
+        let noneValue: [Int] = fields.map { $0.count - 1 }
+        @inline(__always) func component(_ i: Int, _ e: Entry) -> Int {
+            switch keys[i] {
+            case .sex: return Int(e.sex)
+            case .ageBand: return Int(e.band)
+            case .year, .period: return Int(e.unit)
             default:
-                let value = plan.groupValues[Int(e.group) * k + areaIndex[key]!]
-                return value < 0 ? UInt64(domainSize(key, plan)) : UInt64(value)
+                let value = Int(plan.groupValues[Int(e.group) * k + positions[i]])
+                return value < 0 ? noneValue[i] : areaOffset(keys[i], value)
             }
         }
 
-        // Without the age_band (sex) key, one entry pools every band (both sexes).
-        let bandSets: [[Int]] = keys.contains(.ageBand) ? bands.indices.map { [$0] } : [Array(bands.indices)]
-        let sexSets: [[Int]] = keys.contains(.sex) ? [[0], [1]] : [[0, 1]]
         var entries: [Entry] = []
-        for unit in units {
-            for (bandSet, bandMembers) in bandSets.enumerated() {
-                var pages: [UnsafeMutablePointer<Double>] = []
-                for slot in unit.slots {
-                    for band in bandMembers {
-                        if let page = acc.cellPages[(plan.byTime ? slot : 0) * CellAccumulator.bandSlots + band] {
-                            pages.append(page)
+        for (unit, time) in units.enumerated() {
+            for (bandSet, members) in bandSets.enumerated() {
+                var columns: [Int] = []
+                for slot in time.slots {
+                    for band in members {
+                        if let c = acc.cells.existingColumn((plan.byTime ? slot : 0) * CellAccumulator.bandSlots + band) {
+                            columns.append(c)
                         }
                     }
                 }
-                guard !pages.isEmpty else { continue }
+                guard !columns.isEmpty else { continue }
                 for group in 0..<plan.groupCount {
-                    for (sexSet, sexMembers) in sexSets.enumerated() {
-                        let touched = sexMembers.contains { sex in
-                            let offset = (group * 2 + sex) * 3 + 2
-                            return pages.contains { $0[offset] > 0 }
+                    for (sexSet, sexes) in sexSets.enumerated() {
+                        var touched = false
+                        for c in columns where !touched {
+                            let cell = acc.cells.cell(row: group, column: c)
+                            for sex in sexes where cell[sex * 3 + 2] > 0 { touched = true }
                         }
                         guard touched else { continue }
-                        var e = Entry(
-                            key: 0, time: Int32(unit.first), band: Int16(bandSet), sex: Int16(sexSet), group: Int32(group))
+                        var e = Entry(key: 0, unit: Int32(unit), band: Int16(bandSet), sex: Int16(sexSet), group: Int32(group))
                         if packed {
                             var key: UInt64 = 0
-                            for (i, by) in keys.enumerated() { key = key * radices[i] + component(by, e) }
+                            for i in keys.indices { key = key &* radices[i] &+ UInt64(component(i, e)) }
                             e.key = key
                         }
                         entries.append(e)
@@ -116,8 +111,8 @@ enum AggregateOutput {
             entries.sort { $0.key < $1.key }
         } else {
             entries.sort { a, b in
-                for by in keys {
-                    let x = component(by, a), y = component(by, b)
+                for i in keys.indices {
+                    let x = component(i, a), y = component(i, b)
                     if x != y { return x < y }
                 }
                 return false
@@ -125,55 +120,40 @@ enum AggregateOutput {
         }
 
         // Write.
-        let unitOfFirst = Dictionary(uniqueKeysWithValues: units.map { ($0.first, $0) })
-        let bandLabels = bands.map(\.label)
-        let numbers = (0...10).map { "\($0)" }
-        let writer: CSVWriter = request.output.map { $0 == "-" } ?? true ? CSVWriter.standardOutput() : try CSVWriter(path: request.output!)
-        try writer.write(row: keys.flatMap(\.columns) + ["population", "deaths"])
-        let g = plan.geography
+        let sink = try OutputSink(path: request.output ?? "-")
+        var header: [UInt8] = []
+        for (i, name) in keys.flatMap(\.columns).enumerated() {
+            if i > 0 { header.append(0x2C) }
+            header.append(contentsOf: encodeField(name))
+        }
+        header.append(contentsOf: Array(",population,deaths\n".utf8))
+        sink.appendBytes(header)
         for e in entries {
-            for by in keys {
-                switch by {
-                case .sex: try writer.write(field: e.sex == 0 ? "Male" : "Female")
-                case .ageBand: try writer.write(field: bandLabels[Int(e.band)])
-                case .year, .period: try writer.write(field: unitOfFirst[Int(e.time)]!.label)
-                default:
-                    let value = Int(plan.groupValues[Int(e.group) * k + areaIndex[by]!])
-                    switch by {
-                    case .lsoa: try writer.write(field: g.lsoas.codes[value])
-                    case .ward: try writeArea(writer, g.wards[value])
-                    case .la:
-                        try writer.write(field: g.localAuthorities[value].code)
-                        try writer.write(field: g.localAuthorities[value].name)
-                    case .place: try writeArea(writer, g.places[value])
-                    case .icb: try writeArea(writer, g.icbs[value])
-                    case .region: try writeArea(writer, g.regions[value])
-                    case .core20: try writer.write(field: value == 0 ? "core20" : "rest")
-                    default: try writer.write(field: value < 0 ? "" : numbers[value])
-                    }
-                }
+            for i in keys.indices {
+                sink.appendBytes(fields[i][component(i, e)])
+                sink.appendByte(0x2C)
             }
             var population = 0.0, deaths = 0.0
-            for slot in unitOfFirst[Int(e.time)]!.slots {
+            for slot in units[Int(e.unit)].slots {
                 for band in bandSets[Int(e.band)] {
-                    guard let page = acc.cellPages[(plan.byTime ? slot : 0) * CellAccumulator.bandSlots + band] else {
-                        continue
-                    }
                     for sex in sexSets[Int(e.sex)] {
-                        let cell = page + (Int(e.group) * 2 + sex) * 3
+                        guard let cell = acc.sums(group: Int(e.group), timeSlot: slot, band: band, sex: sex) else { continue }
                         population += cell[0]
                         deaths += cell[1]
                     }
                 }
             }
-            try writer.write(field: population)
-            try writer.write(field: deaths)
-            try writer.endRow()
+            appendNumber(population, sink)
+            sink.appendByte(0x2C)
+            appendNumber(deaths, sink)
+            sink.appendByte(0x0A)
+            try sink.flushIfFull()
         }
-        try writer.finish()
+        try sink.finish()
 
         // Warnings: areas too small for local quantiles, among those the input touched.
         var warnings: [String] = []
+        let g = plan.geography
         for local in [plan.localDeciles, plan.localQuintiles].compactMap({ $0 }) where !local.smallAreas.isEmpty {
             let parents = g.parents(at: local.level)
             var touched = Set<Int32>()
@@ -187,33 +167,48 @@ enum AggregateOutput {
             parallel: false)
     }
 
-    private static func writeArea(_ writer: CSVWriter, _ area: NamedArea) throws {
-        try writer.write(field: area.code)
-        try writer.write(field: area.name)
-    }
-
-    /// The number of values an area key can take (its "none" sorts after them).
-    private static func domainSize(_ key: AggregationKey, _ plan: IngestPlan) -> Int {
-        let g = plan.geography
-        switch key {
-        case .lsoa: return g.lsoaCount
-        case .ward: return g.wards.count
-        case .la: return g.localAuthorities.count
-        case .place: return g.places.count
-        case .icb: return g.icbs.count
-        case .region: return g.regions.count
-        case .decile, .localDecile: return 11
-        case .quintile, .localQuintile: return 6
-        case .core20: return 2
-        case .sex, .ageBand, .year, .period: return 1
+    /// A count as `CSVWriter.format` writes it (integers without a point), appended to the sink.
+    @inline(__always)
+    private static func appendNumber(_ x: Double, _ sink: OutputSink) {
+        if x >= 0 && x < 1e15 && x.rounded(.towardZero) == x {
+            sink.appendInteger(Int(x))
+        } else {
+            sink.appendBytes(Array(CSVWriter.format(x).utf8))
         }
     }
 
-    /// `rank[order[i]] = i`.
-    private static func rankOf(_ order: [Int], count: Int) -> [Int] {
-        var rank = [Int](repeating: 0, count: count)
-        for (i, j) in order.enumerated() { rank[j] = i }
-        return rank
+    /// Quantiles are stored 1…Q; their field table starts at 0.
+    @inline(__always)
+    private static func areaOffset(_ key: AggregationKey, _ value: Int) -> Int {
+        switch key {
+        case .decile, .quintile, .localDecile, .localQuintile: return value - 1
+        default: return value
+        }
+    }
+
+    /// The encoded output field(s) of each value of a key, in sort order; the last entry is the
+    /// "none" value (empty fields) for area keys.
+    private static func encodedValues(
+        _ key: AggregationKey, plan: IngestPlan, units: [(label: String, slots: [Int])], bandSets: [[Int]],
+        bands: [AgeBand]
+    ) -> [[UInt8]] {
+        let g = plan.geography
+        func pairs(_ areas: [NamedArea]) -> [[UInt8]] {
+            areas.map { encodeField($0.code) + [0x2C] + encodeField($0.name) } + [[0x2C]]
+        }
+        switch key {
+        case .lsoa: return g.lsoas.codes.map(encodeField) + [[]]
+        case .ward: return pairs(g.wards)
+        case .la: return pairs(g.localAuthorities.map { NamedArea(code: $0.code, name: $0.name) })
+        case .place: return pairs(g.places)
+        case .icb: return pairs(g.icbs)
+        case .region: return pairs(g.regions)
+        case .decile, .localDecile: return (1...10).map { Array("\($0)".utf8) } + [[]]
+        case .quintile, .localQuintile: return (1...5).map { Array("\($0)".utf8) } + [[]]
+        case .core20: return [Array("core20".utf8), Array("rest".utf8), []]
+        case .sex: return [Array("Male".utf8), Array("Female".utf8)]
+        case .ageBand: return bandSets.map { encodeField(bands[$0[0]].label) }
+        case .year, .period: return units.map { encodeField($0.label) }
+        }
     }
 }
-

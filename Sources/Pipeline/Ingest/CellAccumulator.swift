@@ -2,28 +2,97 @@ import CSVStream
 
 // One thread's sums. A row becomes an integer cell address, never a hashed string:
 //
-//   time slot  = year − 1900 (0 when no year or period key)          < 300
-//   band       = output band index from the registry                 < 256
-//   page       = pages[time slot × 256 + band]   (allocated on first use)
-//   cell       = page[(area group × 2 + sex) × 3 ...]: population, deaths, rows
+//   column  = columns[time slot × 256 + output band]   (time slot = year − 1900, or 0 when
+//             neither year nor period is a key; columns are numbered in order of first sight)
+//   cell    = cells[(area group × column capacity + column) × 6 + sex × 3 ...]:
+//             population, deaths, rows
 //
-// so memory is proportional to the cells the input touches, not to the file. Duplicate keys
-// (lsoa × year × sex × input band) are found with one bit per LSOA and sex in a page per year
-// and input band: 8 KB per page for England, whatever the file's length.
+// The area group is the major index, so the rows of one LSOA (a file sorted by LSOA, as most
+// extracts are) hit a few adjacent cache lines. When a new column exceeds the capacity, the matrix
+// is copied into one twice as wide (rare: log₂ of the number of columns times per run). Memory is
+// proportional to the cells the input touches, not to the file.
+//
+// Duplicate keys (lsoa × year × sex × input band) are found with a byte matrix of the same shape:
+// LSOA × (year, input band) column, one bit per sex: 200 bytes per LSOA for a 10-year, 20-band file.
 
-/// The sums of one thread of an aggregation, and its duplicate-key bitsets.
+/// A growable matrix of `rows` × `capacity` columns of `width` elements each, with columns
+/// numbered densely in order of first sight of their key (`key < keyCount`).
+struct ColumnMatrix<Element> {
+    let rows: Int
+    let width: Int
+    private(set) var capacity: Int
+    private(set) var storage: UnsafeMutablePointer<Element>
+    /// Column index + 1 by key (0: not yet seen).
+    let columnOfKey: UnsafeMutablePointer<Int32>
+    let keyCount: Int
+    /// The key of each column, in column order.
+    private(set) var keys: [Int] = []
+    let zero: Element
+
+    init(rows: Int, width: Int, keyCount: Int, zero: Element, capacity: Int = 32) {
+        self.rows = rows
+        self.width = width
+        self.keyCount = keyCount
+        self.zero = zero
+        self.capacity = capacity
+        storage = .allocate(capacity: rows * capacity * width)
+        storage.initialize(repeating: zero, count: rows * capacity * width)
+        columnOfKey = .allocate(capacity: keyCount)
+        columnOfKey.initialize(repeating: 0, count: keyCount)
+    }
+
+    /// Releases the storage (the matrix must not be used afterwards).
+    func free() {
+        storage.deallocate()
+        columnOfKey.deallocate()
+    }
+
+    /// The column of `key`, assigning (and growing) on first sight.
+    @inline(__always)
+    mutating func column(_ key: Int) -> Int {
+        let known = columnOfKey[key]
+        if known > 0 { return Int(known) &- 1 }
+        return addColumn(key)
+    }
+
+    /// The column of `key`, if seen.
+    func existingColumn(_ key: Int) -> Int? {
+        let known = columnOfKey[key]
+        return known > 0 ? Int(known) - 1 : nil
+    }
+
+    @inline(never)
+    private mutating func addColumn(_ key: Int) -> Int {
+        if keys.count == capacity {
+            let wider = capacity * 2
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: rows * wider * width)
+            grown.initialize(repeating: zero, count: rows * wider * width)
+            for r in 0..<rows {
+                (grown + r * wider * width).update(from: storage + r * capacity * width, count: capacity * width)
+            }
+            storage.deallocate()
+            storage = grown
+            capacity = wider
+        }
+        keys.append(key)
+        columnOfKey[key] = Int32(keys.count)
+        return keys.count - 1
+    }
+
+    /// The first element of cell (row, column).
+    @inline(__always)
+    func cell(row: Int, column: Int) -> UnsafeMutablePointer<Element> {
+        storage + (row &* capacity &+ column) &* width
+    }
+}
+
+/// The sums of one thread of an aggregation, and its duplicate-key flags.
 final class CellAccumulator {
     let plan: IngestPlan
-    /// Doubles per page: area groups × 2 sexes × (population, deaths, rows).
-    let pageLength: Int
-    /// Time slots of `cellPages` (300 by year, or 1).
-    let timeSlots: Int
-    /// Cell pages by `timeSlot * 256 + band`.
-    let cellPages: UnsafeMutablePointer<UnsafeMutablePointer<Double>?>
-    /// Words per duplicate page (two bits per LSOA).
-    let dupWords: Int
-    /// Duplicate pages by `yearSlot * 256 + inputBand`.
-    let dupPages: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
+    /// Sums: area group × (time slot, output band) column × 2 sexes × (population, deaths, rows).
+    var cells: ColumnMatrix<Double>
+    /// Duplicate flags: LSOA × (year slot, input band) column; bit 0 male, bit 1 female.
+    var seen: ColumnMatrix<UInt8>
     /// One bit per LSOA that has an accepted row.
     let lsoaSeen: UnsafeMutablePointer<UInt64>
     let lsoaWords: Int
@@ -33,9 +102,10 @@ final class CellAccumulator {
     var accepted = 0
     /// The plan's `groupOfLSOA`, as a raw buffer for the hot loop.
     private let groupOf: UnsafeMutablePointer<Int32>
-    /// Band cache by age code: 0 unseen, −1 not mappable, else 1 + input + output << 9.
+    /// Band cache by age code: 0 unseen, else 1 + (input | output << 9).
     private let bandCache: UnsafeMutablePointer<Int32>
     private let byTime: Bool
+    private let lookup: LSOALookup
     private let lsoaColumn: Int, yearColumn: Int, sexColumn: Int, ageColumn: Int, populationColumn: Int,
         deathsColumn: Int
 
@@ -43,14 +113,10 @@ final class CellAccumulator {
 
     init(plan: IngestPlan) {
         self.plan = plan
-        pageLength = plan.groupCount * 6
         byTime = plan.byTime
-        timeSlots = plan.byTime ? IngestPlan.yearSlots : 1
-        cellPages = .allocate(capacity: timeSlots * Self.bandSlots)
-        cellPages.initialize(repeating: nil, count: timeSlots * Self.bandSlots)
-        dupWords = (plan.geography.lsoaCount * 2 + 63) / 64
-        dupPages = .allocate(capacity: IngestPlan.yearSlots * Self.bandSlots)
-        dupPages.initialize(repeating: nil, count: IngestPlan.yearSlots * Self.bandSlots)
+        let keyCount = IngestPlan.yearSlots * Self.bandSlots
+        cells = ColumnMatrix(rows: max(plan.groupCount, 1), width: 6, keyCount: keyCount, zero: 0)
+        seen = ColumnMatrix(rows: max(plan.geography.lsoaCount, 1), width: 1, keyCount: keyCount, zero: 0)
         lsoaWords = (plan.geography.lsoaCount + 63) / 64
         lsoaSeen = .allocate(capacity: lsoaWords)
         lsoaSeen.initialize(repeating: 0, count: lsoaWords)
@@ -60,20 +126,25 @@ final class CellAccumulator {
         _ = UnsafeMutableBufferPointer(start: groupOf, count: plan.groupOfLSOA.count).initialize(from: plan.groupOfLSOA)
         bandCache = .allocate(capacity: 1 << 16)
         bandCache.initialize(repeating: 0, count: 1 << 16)
+        lookup = plan.lookup
         (lsoaColumn, yearColumn, sexColumn, ageColumn, populationColumn, deathsColumn) = (
             plan.lsoaColumn, plan.yearColumn, plan.sexColumn, plan.ageColumn, plan.populationColumn, plan.deathsColumn
         )
     }
 
     deinit {
-        for i in 0..<(timeSlots * Self.bandSlots) { cellPages[i]?.deallocate() }
-        for i in 0..<(IngestPlan.yearSlots * Self.bandSlots) { dupPages[i]?.deallocate() }
-        cellPages.deallocate()
-        dupPages.deallocate()
+        cells.free()
+        seen.free()
         lsoaSeen.deallocate()
         yearsSeen.deallocate()
         groupOf.deallocate()
         bandCache.deallocate()
+    }
+
+    /// The sums (population, deaths, rows) of a cell, if its column exists.
+    func sums(group: Int, timeSlot: Int, band: Int, sex: Int) -> UnsafeMutablePointer<Double>? {
+        guard let column = cells.existingColumn((byTime ? timeSlot : 0) * Self.bandSlots + band) else { return nil }
+        return cells.cell(row: group, column: column) + sex * 3
     }
 
     // MARK: - One row
@@ -87,7 +158,8 @@ final class CellAccumulator {
     /// - Complexity: O(row length).
     @inline(__always)
     func add(_ row: CSVRow) throws {
-        guard let lsoa = plan.geography.lsoas.index(of: row.bytes(lsoaColumn)) else {
+        let lsoaBytes = row.bytes(lsoaColumn)
+        guard let lsoa = lookup.index(of: lsoaBytes) ?? plan.geography.lsoas.index(of: lsoaBytes) else {
             throw row.invalidValue(
                 lsoaColumn,
                 expected: "an LSOA code of the \(plan.deprivation.edition) geography (\(plan.geography.lsoaCount) LSOAs, e.g. \(plan.geography.lsoas.codes.first ?? "E01000001"))")
@@ -100,39 +172,20 @@ final class CellAccumulator {
         let group = Int(groupOf[lsoa])
         if group < 0 { throw plan.unavailable(key: -1 - group, lsoa: lsoa, row: row) }
 
-        let yearSlot = year - IngestPlan.firstYear
-        let dupSlot = yearSlot * Self.bandSlots + (band & 511)
-        let dup = dupPages[dupSlot] ?? newDupPage(dupSlot)
-        let bit = lsoa &* 2 &+ sex
-        let mask: UInt64 = 1 << UInt64(bit & 63)
-        if dup[bit >> 6] & mask != 0 { throw duplicate(row) }
-        dup[bit >> 6] |= mask
+        let yearSlot = year &- IngestPlan.firstYear
+        let flags = seen.cell(row: lsoa, column: seen.column(yearSlot &* Self.bandSlots &+ (band & 511)))
+        let bit: UInt8 = sex == 0 ? 1 : 2
+        if flags.pointee & bit != 0 { throw duplicate(row) }
+        flags.pointee |= bit
 
-        let cellSlot = (byTime ? yearSlot : 0) * Self.bandSlots + (band >> 9)
-        let page = cellPages[cellSlot] ?? newCellPage(cellSlot)
-        let cell = page + (group &* 2 &+ sex) &* 3
+        let column = cells.column((byTime ? yearSlot : 0) &* Self.bandSlots &+ (band >> 9))
+        let cell = cells.cell(row: group, column: column) + sex &* 3
         cell[0] += population
         cell[1] += deaths
         cell[2] += 1
         lsoaSeen[lsoa >> 6] |= 1 << UInt64(lsoa & 63)
         yearsSeen[yearSlot] = true
         accepted += 1
-    }
-
-    @inline(never)
-    private func newDupPage(_ slot: Int) -> UnsafeMutablePointer<UInt64> {
-        let page = UnsafeMutablePointer<UInt64>.allocate(capacity: dupWords)
-        page.initialize(repeating: 0, count: dupWords)
-        dupPages[slot] = page
-        return page
-    }
-
-    @inline(never)
-    private func newCellPage(_ slot: Int) -> UnsafeMutablePointer<Double> {
-        let page = UnsafeMutablePointer<Double>.allocate(capacity: max(pageLength, 1))
-        page.initialize(repeating: 0, count: max(pageLength, 1))
-        cellPages[slot] = page
-        return page
     }
 
     /// The year: whole number from 1900 to 2199.
@@ -224,27 +277,28 @@ final class CellAccumulator {
             file: plan.file, line: row.line, column: lsoaColumn + 1, columnName: row.columnName(lsoaColumn), text: key,
             expected: "one row per lsoa × year × sex × age band (this key is on an earlier line)")
     }
-
     // MARK: - Merging
 
     /// Adds `other`'s sums into this accumulator; returns false when the two saw the same key
     /// (a duplicate split across threads, which the caller resolves by reading again on one thread).
     ///
-    /// - Complexity: O(pages × page length).
+    /// - Complexity: O((area groups + LSOAs) × columns).
     func merge(_ other: CellAccumulator) -> Bool {
         var overlap = false
-        for slot in 0..<(IngestPlan.yearSlots * Self.bandSlots) {
-            guard let theirs = other.dupPages[slot] else { continue }
-            let mine = dupPages[slot] ?? newDupPage(slot)
-            for w in 0..<dupWords {
-                if mine[w] & theirs[w] != 0 { overlap = true }
-                mine[w] |= theirs[w]
+        for (theirColumn, key) in other.seen.keys.enumerated() {
+            let mine = seen.column(key)
+            for lsoa in 0..<seen.rows {
+                let a = seen.cell(row: lsoa, column: mine), b = other.seen.cell(row: lsoa, column: theirColumn)
+                if a.pointee & b.pointee != 0 { overlap = true }
+                a.pointee |= b.pointee
             }
         }
-        for slot in 0..<(timeSlots * Self.bandSlots) {
-            guard let theirs = other.cellPages[slot] else { continue }
-            let mine = cellPages[slot] ?? newCellPage(slot)
-            for k in 0..<pageLength { mine[k] += theirs[k] }
+        for (theirColumn, key) in other.cells.keys.enumerated() {
+            let mine = cells.column(key)
+            for group in 0..<cells.rows {
+                let a = cells.cell(row: group, column: mine), b = other.cells.cell(row: group, column: theirColumn)
+                for k in 0..<6 { a[k] += b[k] }
+            }
         }
         for w in 0..<lsoaWords { lsoaSeen[w] |= other.lsoaSeen[w] }
         for s in 0..<IngestPlan.yearSlots where other.yearsSeen[s] { yearsSeen[s] = true }

@@ -18,7 +18,7 @@ public struct DataDirectory: Sendable, Equatable {
 
     /// The path of `relative` inside the folder, e.g. `lookups/lsoa11_ward19.csv.gz`.
     public func file(_ relative: String) -> String {
-        (path as NSString).appendingPathComponent(relative)
+        path.hasSuffix("/") ? path + relative : path + "/" + relative
     }
 
     /// The file whose presence marks a data directory.
@@ -31,7 +31,7 @@ public struct DataDirectory: Sendable, Equatable {
     public static func locate(explicit: String? = nil, executable: String? = nil) throws(PipelineError) -> DataDirectory {
         let files = FileManager.default
         func holdsData(_ folder: String) -> Bool {
-            files.fileExists(atPath: (folder as NSString).appendingPathComponent(marker))
+            files.fileExists(atPath: DataDirectory(path: folder).file(marker))
         }
         if let explicit {
             guard holdsData(explicit) else {
@@ -41,13 +41,12 @@ public struct DataDirectory: Sendable, Equatable {
         }
         var tried: [String] = []
         if let executable {
-            var folder = (URL(fileURLWithPath: executable).resolvingSymlinksInPath().path as NSString)
-                .deletingLastPathComponent
-            while folder.count > 1 {
-                let candidate = (folder as NSString).appendingPathComponent("Data")
+            var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+            while folder.path.count > 1 {
+                let candidate = folder.appendingPathComponent("Data").path
                 if holdsData(candidate) { return DataDirectory(path: candidate) }
                 tried.append(candidate)
-                folder = (folder as NSString).deletingLastPathComponent
+                folder = folder.deletingLastPathComponent()
             }
         }
         // The checkout this file was compiled from: Sources/Pipeline/Ingest/ → three levels up.

@@ -29,6 +29,10 @@ final class IngestPlan: Sendable {
     let registry: AgeBandRegistry
     /// Whether cells are kept per year (the `year` or `period` key).
     let byTime: Bool
+    /// The LSOA index's numeric table in raw memory (freed with the plan).
+    let lookup: LSOALookup
+
+    deinit { lookup.free() }
 
     /// The first calendar year a row may have, and how many.
     static let firstYear = 1900
@@ -52,6 +56,7 @@ final class IngestPlan: Sendable {
         deathsColumn = try find(columns.deaths, "deaths", [])
         self.geography = geography
         self.deprivation = deprivation
+        lookup = LSOALookup(geography.lsoas)
         registry = AgeBandRegistry(scheme: bands)
         byTime = keys.contains(.year) || keys.contains(.period)
         areaKeys = keys.filter(\.isAreaKey)

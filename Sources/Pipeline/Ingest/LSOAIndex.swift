@@ -44,6 +44,11 @@ public struct LSOAIndex: Sendable {
     /// The number of codes.
     public var count: Int { codes.count }
 
+    /// The numeric table (dense index + 1 by number), for `LSOALookup`.
+    var byNumberTable: [Int32] { byNumber }
+    /// The prefix the numeric table covers.
+    var prefixBytes: (UInt8, UInt8, UInt8) { prefix }
+
     /// Whether `code` is a letter, two digits and six digits.
     private static func isNumbered(_ code: String) -> Bool {
         let u = Array(code.utf8)
@@ -88,4 +93,49 @@ public struct LSOAIndex: Sendable {
         var copy = code
         return copy.withUTF8 { index(of: $0) }
     }
+}
+
+/// A raw-memory copy of an `LSOAIndex`'s numeric table, for hot loops on several threads: reading
+/// it touches no reference count (a shared array's count would bounce between cores).
+///
+/// The owner allocates it once and calls `free()` after every user has finished.
+struct LSOALookup: @unchecked Sendable {
+    private let table: UnsafeMutablePointer<Int32>
+    private let count: Int
+    private let prefix: (UInt8, UInt8, UInt8)
+
+    init(_ index: LSOAIndex) {
+        let (numbers, prefix) = index.numberTable
+        count = numbers.count
+        table = .allocate(capacity: max(count, 1))
+        _ = UnsafeMutableBufferPointer(start: table, count: count).initialize(from: numbers)
+        self.prefix = prefix
+    }
+
+    func free() { table.deallocate() }
+
+    /// The dense index for a code of the common form, or nil (then ask the `LSOAIndex`).
+    ///
+    /// - Complexity: O(1).
+    @inline(__always)
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count == 9, count > 0, bytes[0] == prefix.0, bytes[1] == prefix.1, bytes[2] == prefix.2 else {
+            return nil
+        }
+        var number = 0
+        var valid = true
+        for k in 3..<9 {
+            let d = bytes[k] &- 48
+            valid = valid && d < 10
+            number = number &* 10 &+ Int(d)
+        }
+        guard valid else { return nil }
+        let hit = table[number]
+        return hit > 0 ? Int(hit) &- 1 : nil
+    }
+}
+
+extension LSOAIndex {
+    /// The numeric table and its prefix (empty when codes have no common numbered form).
+    var numberTable: ([Int32], (UInt8, UInt8, UInt8)) { (byNumberTable, prefixBytes) }
 }

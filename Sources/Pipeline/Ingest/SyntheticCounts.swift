@@ -287,26 +287,6 @@ public enum SyntheticCounts {
     }
 }
 
-/// Appends the decimal digits of `n` (≥ 0).
-@inline(__always)
-func appendInteger(_ n: Int, to out: inout [UInt8]) {
-    if n < 10 {
-        out.append(UInt8(48 + n))
-        return
-    }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    var v = n
-    withUnsafeMutableBytes(of: &digits) { buffer in
-        while v > 0 {
-            buffer[count] = UInt8(48 + v % 10)
-            v /= 10
-            count += 1
-        }
-        for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
-    }
-}
-
 /// Poisson random numbers: inversion by sequential search for small means, and Hörmann's
 /// transformed rejection with squeeze (PTRS) for means of 10 and more.
 ///
@@ -351,79 +331,3 @@ public enum Poisson {
     }
 }
 
-/// A plain file written to a temporary name and renamed into place, or CSVWriter's gzip file for `.gz`.
-///
-/// Bytes are written as they come (no per-field formatting), so large outputs cost little more than
-/// the disk write. `.gz` paths go through `CSVWriter` line by line.
-final class OutputSink {
-    private let path: String
-    private let temporary: String
-    private var descriptor: Int32 = -1
-    private var gzip: CSVWriter?
-    private var finished = false
-
-    init(path: String) throws {
-        self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        if path.hasSuffix(".gz") {
-            gzip = try CSVWriter(path: path)
-        } else {
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                throw CSVError.cannotWrite(file: path, reason: String(cString: strerror(errno)))
-            }
-        }
-    }
-
-    deinit {
-        if !finished && descriptor >= 0 {
-            close(descriptor)
-            unlink(temporary)
-        }
-    }
-
-    /// Appends bytes.
-    func write(_ bytes: [UInt8]) throws {
-        if let gzip {
-            // Feed CSVWriter whole records: split each line into its fields (synth output has no quotes).
-            var start = 0
-            for i in bytes.indices {
-                let byte = bytes[i]
-                if byte == 0x2C || byte == 0x0A {
-                    try gzip.write(field: String(decoding: bytes[start..<i], as: UTF8.self))
-                    if byte == 0x0A { try gzip.endRow() }
-                    start = i + 1
-                }
-            }
-            return
-        }
-        try bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let n = Foundation.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CSVError.cannotWrite(file: path, reason: String(cString: strerror(errno)))
-                }
-                done += n
-            }
-        }
-    }
-
-    /// Completes the file: renames it into place.
-    func finish() throws {
-        finished = true
-        if let gzip {
-            try gzip.finish()
-            return
-        }
-        defer { close(descriptor) }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CSVError.cannotWrite(file: path, reason: reason)
-        }
-    }
-}
