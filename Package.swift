@@ -69,7 +69,9 @@ let package = Package(
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "_TestSupport"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "_TestSupport"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "_TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "_TestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "_TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
     ]
 )
