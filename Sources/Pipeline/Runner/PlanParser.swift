@@ -534,11 +534,13 @@ struct NodeReader {
             if !sexes.isEmpty { spec.sexes = sexes } else { error(n, "\(what): sexes is empty") }
         }
         if let n = values["confidence"], let levels = confidence(n, "\(what): confidence") { spec.levels = levels }
+        var deprivationValid = true
         if let n = values["deprivation"], let list = items(n, "\(what): deprivation") {
             for item in list {
                 guard let text = scalar(item, "\(what): deprivation") else { continue }
                 let names = DeprivationScheme.allCases.filter { $0 != .none }.map(\.rawValue)
                 guard let scheme = DeprivationScheme(rawValue: text.lowercased()), scheme != .none else {
+                    deprivationValid = false
                     let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
                     error(item, "\(what): deprivation '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
                     continue
@@ -559,10 +561,11 @@ struct NodeReader {
                 if !spec.measures.contains(measure) { spec.measures.append(measure) }
             }
             let quantileSchemes = spec.schemes.filter { $0.quantiles > 0 }
-            if spec.measures.contains(where: { $0 == .sii || $0 == .rii }) && quantileSchemes.isEmpty {
+            // (After a mistake in deprivation, these follow-on complaints would only repeat it.)
+            if deprivationValid && spec.measures.contains(where: { $0 == .sii || $0 == .rii }) && quantileSchemes.isEmpty {
                 error(n, "\(what): sii and rii need a decile or quintile breakdown in deprivation (e.g. local_deciles)")
             }
-            if spec.measures.contains(where: { $0 == .absoluteRange || $0 == .relativeRange }) && spec.schemes.isEmpty {
+            if deprivationValid && spec.measures.contains(where: { $0 == .absoluteRange || $0 == .relativeRange }) && spec.schemes.isEmpty {
                 error(n, "\(what): ranges need a deprivation breakdown (deciles, quintiles or core20)")
             }
             if spec.measures.contains(.relativeRange) && method == .lifeExpectancy {
