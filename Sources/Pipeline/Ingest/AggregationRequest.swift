@@ -139,6 +139,10 @@ public struct AggregationRequest: Sendable {
     public var columns = CountColumns()
     /// Where the IMD and lookup files are.
     public var data: DataDirectory
+    /// Plain files at least this large are parsed in parallel blocks (tests lower it to exercise that path).
+    public var parallelMinimumBytes = 8 << 20
+    /// Bytes per parallel block (tests lower it).
+    public var parallelBlockBytes = 4 << 20
 
     /// Creates a request with the defaults above.
     public init(counts: String, by: [AggregationKey], output: String?, data: DataDirectory) {

@@ -67,7 +67,11 @@ public enum CountsAggregation {
 
         var accumulator: CellAccumulator? = nil
         var parallel = false
-        if request.threads > 1, let split = ParallelReader(path: request.counts, threads: request.threads) {
+        if request.threads > 1,
+            let split = ParallelReader(
+                path: request.counts, threads: request.threads, minimumSize: request.parallelMinimumBytes,
+                blockSize: request.parallelBlockBytes)
+        {
             accumulator = split.run(plan: plan)
             parallel = accumulator != nil
         }
@@ -197,16 +201,13 @@ final class ParallelReader: @unchecked Sendable {
     private let next: Mutex<Int>
     private let failed = Atomic<Bool>(false)
 
-    /// Files smaller than this are read on one thread.
-    static let minimumSize = 8 << 20
-
-    /// Opens `path` for block reading; nil when it should be read on one thread (small, gzip,
-    /// unreadable, or a header with quotes).
-    init?(path: String, threads: Int, blockSize: Int = 4 << 20) {
+    /// Opens `path` for block reading; nil when it should be read on one thread (smaller than
+    /// `minimumSize`, gzip, unreadable, or a header with quotes).
+    init?(path: String, threads: Int, minimumSize: Int, blockSize: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         var info = stat()
-        guard fstat(fd, &info) == 0, Int(info.st_size) >= Self.minimumSize else {
+        guard fstat(fd, &info) == 0, Int(info.st_size) >= minimumSize, blockSize >= 1 else {
             close(fd)
             return nil
         }
@@ -229,9 +230,11 @@ final class ParallelReader: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// Reads the next block into `buffer` (capacity `blockSize`): its length, or nil at the end or after a failure.
-    private func nextBlock(into buffer: UnsafeMutablePointer<UInt8>) -> Int? {
-        next.withLock { offset -> Int? in
+    /// Reads the next block into `buffer` (capacity `blockSize`): the length up to its last line
+    /// feed and the bytes actually read (the rest is part of the next block), or nil at the end or
+    /// after a failure.
+    private func nextBlock(into buffer: UnsafeMutablePointer<UInt8>) -> (length: Int, read: Int)? {
+        next.withLock { offset -> (length: Int, read: Int)? in
             if failed.load(ordering: .relaxed) || offset >= size { return nil }
             var got = 0
             while got < blockSize && offset + got < size {
@@ -254,7 +257,7 @@ final class ParallelReader: @unchecked Sendable {
                 }
             }
             offset += length
-            return length
+            return (length, got)
         }
     }
 
@@ -265,14 +268,23 @@ final class ParallelReader: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             let plan = box.value
             let accumulator = CellAccumulator(plan: plan)
-            let raw = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize)
-            defer { raw.deallocate() }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(header.count + blockSize)
-            while let length = nextBlock(into: raw) {
-                bytes.removeAll(keepingCapacity: true)
-                bytes.append(contentsOf: header)
-                bytes.append(contentsOf: UnsafeBufferPointer(start: raw, count: length))
+            // One buffer per thread: the header, then each block read straight into it. Bytes past
+            // the block's last line feed are overwritten with line feeds, which the reader skips as
+            // trailing blank lines, so the buffer never needs resizing or a second copy.
+            var bytes = [UInt8](repeating: 0x0A, count: header.count + blockSize)
+            bytes.replaceSubrange(0..<header.count, with: header)
+            var dirty = header.count
+            while true {
+                let start = header.count
+                guard let block = bytes.withUnsafeMutableBufferPointer({ nextBlock(into: $0.baseAddress! + start) }) else {
+                    break
+                }
+                let end = start + block.length
+                let stale = max(start + block.read, dirty)
+                if stale > end {
+                    bytes.withUnsafeMutableBufferPointer { ($0.baseAddress! + end).update(repeating: 0x0A, count: stale - end) }
+                }
+                dirty = end
                 do {
                     let reader = try CSVReader(bytes: bytes, name: path, options: .init(chunkSize: 1 << 18))
                     try reader.forEachRow { try accumulator.add($0) }

@@ -63,11 +63,23 @@ public enum SyntheticCounts {
     ///   lookups or an unwritable output.
     /// - Complexity: O(LSOAs × years × 40) time; O(threads × block) memory.
     public static func generate(_ request: Request) throws(PipelineError) -> Summary {
+        let geography = try Geography.load(data: request.data)
+        let deprivation = try Deprivation.load("imd2019", data: request.data, geography: geography)
+        return try generate(request, geography: geography, deprivation: deprivation)
+    }
+
+    /// Generates with the lookups already loaded (tests load them once); the deprivation must be IMD 2019.
+    ///
+    /// - Throws: as `generate(_:)`.
+    /// - Complexity: as `generate(_:)`.
+    public static func generate(_ request: Request, geography: Geography, deprivation: Deprivation) throws(PipelineError)
+        -> Summary
+    {
         guard request.years.lowerBound >= 1900, request.years.upperBound <= 2199 else {
             throw .usage("--years must lie within 1900-2199")
         }
         do {
-            return try generateThrowing(request)
+            return try generateThrowing(request, geography: geography, deprivation: deprivation)
         } catch let error as PipelineError {
             throw error
         } catch let error as CSVError {
@@ -97,9 +109,9 @@ public enum SyntheticCounts {
         return geography.lsoas(inAuthorities: authorities)
     }
 
-    private static func generateThrowing(_ request: Request) throws -> Summary {
-        let geography = try Geography.load(data: request.data)
-        let deprivation = try Deprivation.load("imd2019", data: request.data, geography: geography)
+    private static func generateThrowing(_ request: Request, geography: Geography, deprivation: Deprivation) throws
+        -> Summary
+    {
         let lsoas = try selectLSOAs(request.areas, geography: geography)
         let broad = try readDenominators(request.data.file("imd2019/imd2019_lsoa11_population_denominators.csv.gz"), geography)
         let schedule = SyntheticSchedule.calibrated
