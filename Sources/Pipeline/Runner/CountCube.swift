@@ -42,7 +42,13 @@ final class CountCube: @unchecked Sendable {
                 keys: [.la, .localDecile, .decile, .sex, .ageBand, .year], bands: source.bands, localWithin: .la)
             var accumulator: CellAccumulator? = nil
             var parallel = false
-            if threads > 1 && source.input.onError == .fail, let split = ParallelReader(path: path, threads: threads) {
+            // The ingest engine's own thresholds for reading in parallel blocks.
+            let defaults = AggregationRequest(counts: path, by: [], output: nil, data: DataDirectory(path: ""))
+            if threads > 1 && source.input.onError == .fail,
+                let split = ParallelReader(
+                    path: path, threads: threads, minimumSize: defaults.parallelMinimumBytes,
+                    blockSize: defaults.parallelBlockBytes)
+            {
                 accumulator = split.run(plan: plan)
                 parallel = accumulator != nil
             }
