@@ -45,6 +45,8 @@ struct JobOutput: Sendable {
     var long: [UInt8] = []
     /// Area-table rows by breakdown.
     var tables: [DeprivationScheme: [UInt8]] = [:]
+    /// Area-table rows by breakdown.
+    var tableRows: [DeprivationScheme: Int] = [:]
     /// Rows written to the long table.
     var rows = 0
     /// Rows with a note (suppressed or partly empty).

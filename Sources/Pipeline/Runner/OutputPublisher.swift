@@ -118,8 +118,8 @@ final class OutputPublisher {
             suffix += 1
         }
         let final = runsDirectory + "/" + runName
-        syncDirectory(staging)
-        syncDirectory(staging + "/tables")
+        // Every file of the run on disk before it becomes visible: one filesystem flush.
+        Self.syncFilesystem(of: staging)
         guard rename(staging, final) == 0 else {
             throw .output(path: output, reason: "cannot rename \(staging) to \(final): \(String(cString: strerror(errno)))")
         }
@@ -142,6 +142,18 @@ final class OutputPublisher {
             try? FileManager.default.removeItem(atPath: runsDirectory + "/" + old)
         }
         return final
+    }
+
+    /// Flushes every dirty page of the filesystem holding `path`: Linux `syncfs(2)` (looked up at
+    /// run time: Glibc's Swift module does not export it), else `sync(2)`.
+    private static func syncFilesystem(of path: String) {
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if fd >= 0 { close(fd) } }
+        if fd >= 0, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") {
+            if unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0 { return }
+        }
+        sync()
     }
 
     /// Flushes a directory's entries to disk (best effort).

@@ -10,10 +10,10 @@ import Foundation
 final class OutputWriter {
     private let staging: String
     private let resolved: ResolvedPlan
-    private let long: OutputSink
+    private let long: StagedFile
     private var longRows = 0
     private var area = -1
-    private var tables: [DeprivationScheme: (sink: OutputSink, name: String, rows: Int)] = [:]
+    private var tables: [DeprivationScheme: (sink: StagedFile, name: String, rows: Int)] = [:]
     private var written: [(name: String, rows: Int)] = []
     private let tableHeader: [UInt8]
 
@@ -24,11 +24,11 @@ final class OutputWriter {
         self.staging = staging
         self.resolved = resolved
         do {
-            long = try OutputSink(path: staging + "/" + Self.longTable)
+            long = try StagedFile(path: staging + "/" + Self.longTable)
+            try long.append(Self.encode(RowEncoder.longHeader(levels: resolved.levels)))
         } catch {
-            throw .output(path: staging, reason: "\(error)")
+            throw .output(path: staging, reason: error.description)
         }
-        long.appendBytes(Self.encode(RowEncoder.longHeader(levels: resolved.levels)))
         tableHeader = Self.encode(RowEncoder.tableHeader(levels: resolved.levels))
     }
 
@@ -74,8 +74,7 @@ final class OutputWriter {
                 try closeTables()
                 area = job.area
             }
-            long.appendBytes(output.long)
-            try long.flushIfFull()
+            try long.append(output.long)
             longRows += output.rows
             guard resolved.plan.areaTables else { return }
             for scheme in DeprivationScheme.allCases {
@@ -83,22 +82,19 @@ final class OutputWriter {
                 if tables[scheme] == nil {
                     let a = resolved.areas[area]
                     let name = "tables/\(a.type)_\(Self.slug(a.name))_\(Self.tableName(scheme)).csv"
-                    let sink = try OutputSink(path: staging + "/" + name)
-                    sink.appendBytes(tableHeader)
+                    let sink = try StagedFile(path: staging + "/" + name)
+                    try sink.append(tableHeader)
                     tables[scheme] = (sink, name, 0)
                 }
-                tables[scheme]!.sink.appendBytes(bytes)
-                tables[scheme]!.rows += bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                try tables[scheme]!.sink.flushIfFull()
+                try tables[scheme]!.sink.append(bytes)
+                tables[scheme]!.rows += output.tableRows[scheme] ?? 0
             }
-        } catch let error as RunnerError {
-            throw error
         } catch {
-            throw .output(path: staging, reason: "\(error)")
+            throw .output(path: staging, reason: error.description)
         }
     }
 
-    private func closeTables() throws {
+    private func closeTables() throws(CSVError) {
         for scheme in DeprivationScheme.allCases {
             guard let table = tables[scheme] else { continue }
             try table.sink.finish()
@@ -113,7 +109,7 @@ final class OutputWriter {
             try closeTables()
             try long.finish()
         } catch {
-            throw .output(path: staging, reason: "\(error)")
+            throw .output(path: staging, reason: error.description)
         }
         return [(Self.longTable, longRows)] + written
     }

@@ -96,6 +96,7 @@ struct RowEncoder {
             row.append(0x2C)
             row.append(contentsOf: tail)
             out.tables[target, default: []].append(contentsOf: row)
+            out.tableRows[target, default: 0] += 1
         }
     }
 }
