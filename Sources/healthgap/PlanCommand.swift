@@ -14,10 +14,16 @@ struct PlanCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The plan file (YAML).", valueName: "plan"))
         var plan: String
 
-        @Option(name: .customLong("input"), help: ArgumentHelp("Read input NAME from FILE instead of the plan's file (repeatable).", valueName: "name=file"))
+        @Option(
+            name: .customLong("input"),
+            help: ArgumentHelp("Read input NAME from FILE instead of the plan's file (repeatable).", valueName: "name=file"))
         var inputs: [String] = []
 
-        @Option(name: .customLong("data-dir"), help: ArgumentHelp("The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
+        @Option(
+            name: .customLong("data-dir"),
+            help: ArgumentHelp(
+                "The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).",
+                valueName: "dir"))
         var dataDir: String?
 
         func validate() throws { _ = try inputOverrides(inputs) }
@@ -28,7 +34,9 @@ struct PlanCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Check a plan against the lookups and the inputs' headers; report every mistake with its line.",
-            discussion: "Prints one line per mistake (file:line:column: error: …) and exits 78, or a one-line summary and exits 0. An input that cannot be opened exits 66.")
+            discussion:
+                "Prints one line per mistake (file:line:column: error: …) and exits 78, or a one-line summary and exits 0. An input that cannot be opened exits 66."
+        )
 
         @OptionGroup var options: Options
 

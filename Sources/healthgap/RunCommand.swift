@@ -40,10 +40,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SII simulation repetitions (default: the plan's, else 100000; at least 1000).", valueName: "n"))
     var repetitions: Int?
 
-    @Option(name: .customLong("input"), help: ArgumentHelp("Read input NAME from FILE instead of the plan's file (repeatable).", valueName: "name=file"))
+    @Option(
+        name: .customLong("input"),
+        help: ArgumentHelp("Read input NAME from FILE instead of the plan's file (repeatable).", valueName: "name=file"))
     var inputs: [String] = []
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
     var dataDir: String?
 
     @Flag(help: "Only warnings and errors on standard error.")
@@ -87,7 +92,8 @@ struct RunCommand: ParsableCommand {
         let stages = summary.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
         let total = summary.timings.reduce(0) { $0 + $1.seconds }
         logger.info(
-            "done: \(summary.jobs) jobs (\(summary.siiComputations) SIIs); \(summary.rowsRead) input rows read, \(summary.rowsRejected) rejected; \(summary.resultRows) result rows (\(summary.rowsWithNotes) with a note)")
+            "done: \(summary.jobs) jobs (\(summary.siiComputations) SIIs); \(summary.rowsRead) input rows read, \(summary.rowsRejected) rejected; \(summary.resultRows) result rows (\(summary.rowsWithNotes) with a note)"
+        )
         logger.info("time: \(stages); total \(String(format: "%.2f", total)) s")
         logger.info("published \(summary.output) -> \(summary.runDirectory) (\(summary.files.count) files)")
     }
@@ -111,7 +117,8 @@ func report(_ error: RunnerError) {
     case .plan(let issues), .unreadableInput(let issues):
         for issue in issues { printToStandardError(issue.description) }
         if case .plan = error {
-            printToStandardError("healthgap: the plan has \(issues.count) mistake\(issues.count == 1 ? "" : "s"); nothing was run or written")
+            printToStandardError(
+                "healthgap: the plan has \(issues.count) mistake\(issues.count == 1 ? "" : "s"); nothing was run or written")
         }
     default:
         printToStandardError("healthgap: error: \(error.description)")

@@ -29,7 +29,8 @@ import _TestSupport
         let header = String(decoding: results.prefix { $0 != 0x0A }, as: UTF8.self)
         #expect(
             header
-                == "indicator_id,indicator,method,area_code,area_name,area_type,sex,age,period,imd_edition,deprivation_scheme,quantile,measure,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,count,denominator,note")
+                == "indicator_id,indicator,method,area_code,area_name,area_type,sex,age,period,imd_edition,deprivation_scheme,quantile,measure,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,count,denominator,note"
+        )
         #expect(first["tables/place_knowsley_by-local-decile.csv"] != nil)
         #expect(first["tables/icb_nhs-cheshire-and-merseyside_by-national-quintile.csv"] != nil)
         #expect(a.stderr.contains("healthgap: done: 45 jobs"), "\(a.stderr)")
@@ -51,7 +52,8 @@ import _TestSupport
         #expect(forced.status == 0)
         #expect(forced.stderr.contains("published"), "\(forced.stderr)")
         // Two run directories kept: the published one and the one before it.
-        let runs = try FileManager.default.contentsOfDirectory(atPath: RunFixture.folder.appendingPathComponent(".unchanged.runs").path)
+        let runs = try FileManager.default.contentsOfDirectory(
+            atPath: RunFixture.folder.appendingPathComponent(".unchanged.runs").path)
         #expect(runs.count == 2, "\(runs)")
     }
 
@@ -97,7 +99,9 @@ import _TestSupport
         #expect(next.status == 0, "\(next.stderr)")
         #expect(next.stderr.contains("left by an interrupted run"), "\(next.stderr)")
         let reference = output("uninterrupted")
-        #expect(try Healthgap.run(["run", RunFixture.plan, "--output", reference, "--seed", "2", "--repetitions", "20000"]).status == 0)
+        #expect(
+            try Healthgap.run(["run", RunFixture.plan, "--output", reference, "--seed", "2", "--repetitions", "20000"]).status
+                == 0)
         #expect(try RunFixture.tables(dir) == RunFixture.tables(reference))
         let left = try FileManager.default.contentsOfDirectory(atPath: runs)
         #expect(!left.contains { $0.hasPrefix("staging-") })
@@ -114,16 +118,24 @@ import _TestSupport
     }
 
     @Test(arguments: [
-        ("unknown-column.yaml", "    numerator: deaths\n    denominator: population\n    deprivation: [local_deciles, national_deciles",
-         "    numerator: dead\n    denominator: population\n    deprivation: [local_deciles, national_deciles", 16,
-         "indicator 'le_birth': numerator 'dead' is not a column of counts.csv"),
+        (
+            "unknown-column.yaml",
+            "    numerator: deaths\n    denominator: population\n    deprivation: [local_deciles, national_deciles",
+            "    numerator: dead\n    denominator: population\n    deprivation: [local_deciles, national_deciles", 16,
+            "indicator 'le_birth': numerator 'dead' is not a column of counts.csv"
+        ),
         ("unknown-area.yaml", "E08000012]", "E08000099]", 8, "geographies.place: 'E08000099' is not a Place code"),
-        ("no-inputs.yaml", "    numerator: deaths\n    denominator: population\n    ages", "    ages", 20,
-         "indicator 'u75': dsr needs numerator: the count column, e.g. deaths"),
-        ("bad-period.yaml", "{rolling: 3, from: 2017, to: 2021}", "2021-2017", 10,
-         "periods: '2021-2017' is not a year (2019) or a range of years"),
+        (
+            "no-inputs.yaml", "    numerator: deaths\n    denominator: population\n    ages", "    ages", 20,
+            "indicator 'u75': dsr needs numerator: the count column, e.g. deaths"
+        ),
+        (
+            "bad-period.yaml", "{rolling: 3, from: 2017, to: 2021}", "2021-2017", 10,
+            "periods: '2021-2017' is not a year (2019) or a range of years"
+        ),
     ])
-    func planMistakesExit78WithTheirLineAndWriteNothing(file: String, old: String, new: String, line: Int, message: String) throws {
+    func planMistakesExit78WithTheirLineAndWriteNothing(file: String, old: String, new: String, line: Int, message: String) throws
+    {
         let plan = try badPlan(file, replace: old, with: new)
         let dir = output("never-\(file)")
         let result = try Healthgap.run(["run", plan, "--output", dir])
@@ -142,13 +154,17 @@ import _TestSupport
     @Test func planCheckAndExplain() throws {
         let check = try Healthgap.run(["plan", "check", RunFixture.plan])
         #expect(check.status == 0, "\(check.stderr)")
-        #expect(check.stdout.contains(": ok: 2 indicators, 3 areas, 3 periods: 45 jobs, 75 SIIs at 1000 repetitions"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains(": ok: 2 indicators, 3 areas, 3 periods: 45 jobs, 75 SIIs at 1000 repetitions"),
+            "\(check.stdout)")
         let explain = try Healthgap.run(["plan", "explain", RunFixture.plan])
         #expect(explain.status == 0)
         let lines = explain.stdout.split(separator: "\n")
         let jobs = lines.drop { !$0.hasPrefix("job ") }
         #expect(jobs.count == 1 + 45)
-        #expect(jobs.dropFirst().first?.hasPrefix("1    icb        E54000008  NHS Cheshire and Merseyside  le_birth   Male") == true, "\(jobs.dropFirst().first ?? "")")
+        #expect(
+            jobs.dropFirst().first?.hasPrefix("1    icb        E54000008  NHS Cheshire and Merseyside  le_birth   Male") == true,
+            "\(jobs.dropFirst().first ?? "")")
         #expect(explain.stdout.contains("not computed: le_birth: no local deciles for icb NHS Cheshire and Merseyside"))
         let missing = try Healthgap.run(["plan", "check", RunFixture.plan, "--input", "counts=/nonexistent.csv"])
         #expect(missing.status == 66)
@@ -167,7 +183,9 @@ import _TestSupport
         #expect(result.status == 65)
         #expect(result.stderr.contains("bad-counts.csv:2"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir))
-        let runs = (try? FileManager.default.contentsOfDirectory(atPath: RunFixture.folder.appendingPathComponent(".bad-data.runs").path)) ?? []
+        let runs =
+            (try? FileManager.default.contentsOfDirectory(atPath: RunFixture.folder.appendingPathComponent(".bad-data.runs").path))
+            ?? []
         #expect(runs.isEmpty, "\(runs)")
     }
 }

@@ -17,6 +17,8 @@ import _TestSupport
             return
         }
         let expected = try String(contentsOf: snapshot, encoding: .utf8)
-        #expect(result.stdout == expected, "help for '\(command.joined(separator: " "))' changed; re-record with RECORD_SNAPSHOTS=1 if intended")
+        #expect(
+            result.stdout == expected,
+            "help for '\(command.joined(separator: " "))' changed; re-record with RECORD_SNAPSHOTS=1 if intended")
     }
 }

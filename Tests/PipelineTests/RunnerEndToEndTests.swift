@@ -114,7 +114,9 @@ import _TestSupport
     @Test func lifeExpectancyByNationalDecileCoversTheGeneratingValue() throws {
         let truth = try Fixtures.table(URL(fileURLWithPath: RunnerFixture.counts.truth))
         var cells = 0, covered = 0
-        for row in rows(["indicator_id": "le_birth", "area_type": "icb", "deprivation_scheme": "national_deciles", "measure": "value"]) {
+        for row in rows([
+            "indicator_id": "le_birth", "area_type": "icb", "deprivation_scheme": "national_deciles", "measure": "value",
+        ]) {
             let generating = try #require(
                 truth.first { $0["sex"] == row["sex"] && $0["decile"] == row["quantile"] }.flatMap { Double($0["le_at_birth"]!) })
             guard let lower = Double(row["lower95_0cl"] ?? ""), let upper = Double(row["upper95_0cl"] ?? "") else {
@@ -154,7 +156,8 @@ import _TestSupport
         #expect(deciles.count == 10)
         let first = try #require(Double(deciles[0]["value"]!)), last = try #require(Double(deciles[9]["value"]!))
         #expect(first > last)
-        let relative = try #require(rows(key.merging(["deprivation_scheme": "national_deciles", "measure": "relative_range"]) { $1 }).first)
+        let relative = try #require(
+            rows(key.merging(["deprivation_scheme": "national_deciles", "measure": "relative_range"]) { $1 }).first)
         expectClose(Double(relative["value"]!), first / last, relative: 1e-12)
         let sii = try #require(rows(key.merging(["deprivation_scheme": "national_deciles", "measure": "sii"]) { $1 }).first)
         #expect(Double(sii["value"]!)! < 0)  // mortality falls with less deprivation

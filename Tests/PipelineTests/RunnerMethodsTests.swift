@@ -89,7 +89,8 @@ import _TestSupport
     @Test func crudeRateOfAQuintileForPersonsAged75AndOver() throws {
         let cells = Self.aggregate.filter { $0["la"] == "E08000012" && $0["quintile"] == "1" && startAge($0["age_band"]!) >= 75 }
         #expect(cells.count == 2 * 4)  // both sexes, bands 75-79 … 90+
-        let deaths = cells.reduce(0) { $0 + Double($1["deaths"]!)! }, population = cells.reduce(0) { $0 + Double($1["population"]!)! }
+        let deaths = cells.reduce(0) { $0 + Double($1["deaths"]!)! },
+            population = cells.reduce(0) { $0 + Double($1["population"]!)! }
         let expected = try CrudeRate.estimate(count: deaths, population: population, levels: ConfidenceLevel.defaults)
         let got = try row([
             "indicator_id": "rate_75plus", "area_code": "E08000012", "quantile": "1", "measure": "value", "age": "75+",
@@ -99,7 +100,8 @@ import _TestSupport
         expectClose(Double(got["upper99_8cl"]!), expected.limits[1].upper, relative: 1e-12)
         #expect(Double(got["count"]!) == deaths)
         let quintiles = Self.run.filter {
-            $0["indicator_id"] == "rate_75plus" && $0["area_code"] == "E08000012" && $0["deprivation_scheme"] == "national_quintiles"
+            $0["indicator_id"] == "rate_75plus" && $0["area_code"] == "E08000012"
+                && $0["deprivation_scheme"] == "national_quintiles"
         }
         #expect(quintiles.map { $0["measure"]! } == ["value", "value", "value", "value", "value", "sii", "relative_range"])
     }

@@ -117,7 +117,8 @@ import _TestSupport
     }
 
     @Test(arguments: [
-        ("  - 2020-2018", 9), ("  - 20x9", 9), ("  - {rolling: 3, from: 2019, to: 2020}", 10), ("  - {rolling: 0, from: 2019, to: 2022}", 10),
+        ("  - 2020-2018", 9), ("  - 20x9", 9), ("  - {rolling: 3, from: 2019, to: 2020}", 10),
+        ("  - {rolling: 0, from: 2019, to: 2022}", 10),
     ])
     func aBadPeriodIsReportedAtItsLine(text: String, line: Int) {
         let found = issues(Self.plan(counts: Self.header, replacing: [line: text]))
@@ -129,7 +130,9 @@ import _TestSupport
         let found = issues(
             Self.plan(
                 counts: Self.header,
-                replacing: [7: "  - la: E0800001X", 9: "  - 2019-2018", 14: "    numerator: dead", 16: "    deprivation: [local_decile]"]))
+                replacing: [
+                    7: "  - la: E0800001X", 9: "  - 2019-2018", 14: "    numerator: dead", 16: "    deprivation: [local_decile]",
+                ]))
         #expect(found.map(\.line) == [7, 9, 14, 16])
         #expect(found.last?.message.contains("did you mean 'local_deciles'?") == true)
     }

@@ -103,7 +103,8 @@ public enum BatchRunner {
         guard repetitions >= 1_000 else { throw .pipeline(.usage("--repetitions must be at least 1000 (METHODS.md §6)")) }
         clock.lap("plan")
         logger.info(
-            "plan \(request.plan): \(resolved.jobs.count) jobs (\(resolved.indicators.count) indicators × \(resolved.areas.count) areas × sexes × \(parsed.periods.count) periods), \(resolved.streamCount) SIIs at \(repetitions) repetitions")
+            "plan \(request.plan): \(resolved.jobs.count) jobs (\(resolved.indicators.count) indicators × \(resolved.areas.count) areas × sexes × \(parsed.periods.count) periods), \(resolved.streamCount) SIIs at \(repetitions) repetitions"
+        )
 
         // Lock the output, hash everything, and stop here when nothing changed.
         let publisher = try OutputPublisher(output: request.output)
@@ -118,7 +119,9 @@ public enum BatchRunner {
         clock.lap("hash")
         if !request.force, let current = publisher.currentManifest(), Fingerprint.published(in: current) == fingerprint.value {
             let run = publisher.currentRun() ?? ""
-            logger.notice("\(request.output) is up to date: the plan, inputs, lookups and seed are unchanged since run \(run); nothing to do (--force recomputes)")
+            logger.notice(
+                "\(request.output) is up to date: the plan, inputs, lookups and seed are unchanged since run \(run); nothing to do (--force recomputes)"
+            )
             return RunSummary(
                 upToDate: true, output: request.output, runDirectory: publisher.runsDirectory + "/" + run, jobs: 0,
                 siiComputations: 0, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, resultRows: 0, rowsWithNotes: 0, files: [],
@@ -152,7 +155,8 @@ public enum BatchRunner {
                 throw .pipeline(error)
             }
             logger.info(
-                "read \(source.input.resolvedPath): \(cube.rowsRead) rows, \(cube.accepted) accepted, \(cube.rejected) rejected\(cube.parallel ? " (\(request.threads) threads)" : "")")
+                "read \(source.input.resolvedPath): \(cube.rowsRead) rows, \(cube.accepted) accepted, \(cube.rejected) rejected\(cube.parallel ? " (\(request.threads) threads)" : "")"
+            )
             if cube.rejected > 0 {
                 warnings.append("\(source.input.name): \(cube.rejected) rows rejected (see rejects-\(source.input.name).csv)")
             }
@@ -164,7 +168,8 @@ public enum BatchRunner {
                         .data(
                             file: source.input.resolvedPath, line: nil,
                             error: IndicatorError(
-                                "the plan's period \(period.label) needs \(absent.map(String.init).joined(separator: ", ")), which the input lacks (its years: \(have.isEmpty ? "none" : have))")))
+                                "the plan's period \(period.label) needs \(absent.map(String.init).joined(separator: ", ")), which the input lacks (its years: \(have.isEmpty ? "none" : have))"
+                            )))
                 }
             }
             cubes.append(cube)
@@ -246,7 +251,8 @@ public enum BatchRunner {
             inputs: zip(resolved.sources, cubes).map { source, cube in
                 ManifestInput(
                     name: source.input.name, path: source.input.resolvedPath,
-                    sha256: fingerprint.inputs[source.input.name]?.hex ?? "", bytes: fingerprint.inputs[source.input.name]?.bytes ?? 0,
+                    sha256: fingerprint.inputs[source.input.name]?.hex ?? "",
+                    bytes: fingerprint.inputs[source.input.name]?.bytes ?? 0,
                     numerator: source.numerator, denominator: source.denominator, rowsRead: cube.rowsRead,
                     rowsAccepted: cube.accepted, rowsRejected: cube.rejected, parallel: cube.parallel)
             },
@@ -267,7 +273,8 @@ public enum BatchRunner {
         return RunSummary(
             upToDate: false, output: request.output, runDirectory: runDirectory, jobs: jobs.count,
             siiComputations: resolved.streamCount, rowsRead: read, rowsAccepted: accepted, rowsRejected: rejected,
-            resultRows: resultRows, rowsWithNotes: notes, files: (outputs + rejectFiles).map(\.name) + ["plan.yaml", "manifest.json"],
+            resultRows: resultRows, rowsWithNotes: notes,
+            files: (outputs + rejectFiles).map(\.name) + ["plan.yaml", "manifest.json"],
             timings: clock.laps, warnings: warnings)
     }
 

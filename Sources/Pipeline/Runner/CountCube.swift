@@ -30,7 +30,9 @@ final class CountCube: @unchecked Sendable {
     ///
     /// - Parameter rejects: where rejected rows go in `reject` mode.
     /// - Throws: `PipelineError` (`.csv` for unreadable or bad input in `fail` mode).
-    init(source: AggregationSource, geography: Geography, deprivation: Deprivation, threads: Int, rejects: String?) throws(PipelineError) {
+    init(source: AggregationSource, geography: Geography, deprivation: Deprivation, threads: Int, rejects: String?)
+        throws(PipelineError)
+    {
         do {
             let path = source.input.resolvedPath
             let reader = try CSVReader(path: path)
@@ -149,7 +151,8 @@ final class CountCube: @unchecked Sendable {
         var out: [Int] = []
         for year in period.first...period.last {
             for band in 0..<bandCount {
-                out.append(accumulator.cells.existingColumn((year - IngestPlan.firstYear) * CellAccumulator.bandSlots + band) ?? -1)
+                out.append(
+                    accumulator.cells.existingColumn((year - IngestPlan.firstYear) * CellAccumulator.bandSlots + band) ?? -1)
             }
         }
         return out

@@ -136,12 +136,14 @@ enum JobComputation {
                 let note = "no local deciles: \(area.name) has \(lsoas) LSOAs, fewer than 10 (METHODS.md §7)"
                 encoder.append(
                     scheme: scheme, quantile: "", measure: "value",
-                    cell: CellEstimate(estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
+                    cell: CellEstimate(
+                        estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
                     into: &out)
                 for measure in spec.measures {
                     encoder.append(
                         scheme: scheme, quantile: "", measure: measure.rawValue,
-                        cell: CellEstimate(estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
+                        cell: CellEstimate(
+                            estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
                         into: &out)
                 }
                 if scheme.quantiles > 0 && (spec.measures.contains(.sii) || spec.measures.contains(.rii)) { stream += 1 }
@@ -167,17 +169,22 @@ enum JobComputation {
             let most = RangeInput(parts[0].estimate, levels: spec.levels)
             let least = RangeInput(parts[parts.count - 1].estimate, levels: spec.levels)
             let named = { (note: String?) -> String? in
-                note.map { $0.replacingOccurrences(of: "quantile k", with: "\(scheme.singular) \(count)").replacingOccurrences(of: "quantile 1", with: "\(scheme.singular) 1") }
+                note.map {
+                    $0.replacingOccurrences(of: "quantile k", with: "\(scheme.singular) \(count)").replacingOccurrences(
+                        of: "quantile 1", with: "\(scheme.singular) 1")
+                }
             }
             if spec.measures.contains(.absoluteRange) {
                 var range = InequalityRange.absolute(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
                 range.note = named(range.note)
-                encoder.append(scheme: scheme, quantile: "", measure: "absolute_range", cell: CellEstimate(estimate: range), into: &out)
+                encoder.append(
+                    scheme: scheme, quantile: "", measure: "absolute_range", cell: CellEstimate(estimate: range), into: &out)
             }
             if spec.measures.contains(.relativeRange) {
                 var range = InequalityRange.relative(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
                 range.note = named(range.note)
-                encoder.append(scheme: scheme, quantile: "", measure: "relative_range", cell: CellEstimate(estimate: range), into: &out)
+                encoder.append(
+                    scheme: scheme, quantile: "", measure: "relative_range", cell: CellEstimate(estimate: range), into: &out)
             }
         }
         return out
@@ -243,7 +250,8 @@ enum JobComputation {
                 let (e, p) = methodSums(c)
                 if let empty = p.firstIndex(where: { !($0 > 0) }) {
                     out[c] = CellEstimate(
-                        estimate: .suppressed(levels: levels.count, note: "not computed: population 0 in band \(indicator.methodBands[empty])"),
+                        estimate: .suppressed(
+                            levels: levels.count, note: "not computed: population 0 in band \(indicator.methodBands[empty])"),
                         count: e.reduce(0, +), denominator: p.reduce(0, +))
                     continue
                 }
@@ -256,7 +264,8 @@ enum JobComputation {
                     counts: x, populations: n, groupCount: batched.count, weights: indicator.weights,
                     bandLabels: indicator.methodBands, levels: levels, multiplier: spec.multiplier)
                 for (i, c) in batched.enumerated() {
-                    out[c] = CellEstimate(estimate: results[i].estimate, count: results[i].totalCount, denominator: results[i].totalPopulation)
+                    out[c] = CellEstimate(
+                        estimate: results[i].estimate, count: results[i].totalCount, denominator: results[i].totalPopulation)
                 }
             } catch {
                 for c in batched {
@@ -274,7 +283,9 @@ enum JobComputation {
                         : try Proportion.estimate(numerator: o, denominator: n, levels: levels, multiplier: spec.multiplier)
                     out[c] = CellEstimate(estimate: estimate, count: o, denominator: n)
                 } catch {
-                    out[c] = CellEstimate(estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: o, denominator: n)
+                    out[c] = CellEstimate(
+                        estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: o, denominator: n
+                    )
                 }
             }
         case .isr:
@@ -288,7 +299,9 @@ enum JobComputation {
                         referencePopulations: reference.population, bandLabels: indicator.methodBands, levels: levels)
                     out[c] = CellEstimate(estimate: result.estimate, count: result.observed, denominator: result.expected)
                 } catch {
-                    out[c] = CellEstimate(estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: e.reduce(0, +), denominator: nil)
+                    out[c] = CellEstimate(
+                        estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: e.reduce(0, +),
+                        denominator: nil)
                 }
             }
         }

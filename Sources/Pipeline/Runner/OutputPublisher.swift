@@ -49,7 +49,9 @@ final class OutputPublisher {
         if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFLNK {
             throw .output(
                 path: path,
-                reason: "\(path) exists and is not a link made by healthgap run (the output is a link to the newest complete run); move it away or choose another --output")
+                reason:
+                    "\(path) exists and is not a link made by healthgap run (the output is a link to the newest complete run); move it away or choose another --output"
+            )
         }
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .output(path: path, reason: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }

@@ -65,7 +65,7 @@ public struct PlanLocation: Sendable, Equatable {
 
 /// One input file: LSOA-level counts by year, sex and age.
 public struct PlanInput: Sendable {
-    /// The name indicators refer to it by (`input:`), e.g. `counts`.
+    /// The name indicators refer to it by (`input:`), such as `counts`.
     public var name: String
     /// The path as written in the plan.
     public var file: String
@@ -232,9 +232,9 @@ public struct IndicatorSpec: Sendable {
     public var method: IndicatorMethod
     /// The input it reads (nil: the plan's only input).
     public var input: String?
-    /// The count column (e.g. `deaths`).
+    /// The count column, such as `deaths`.
     public var numerator: String?
-    /// The population column (e.g. `population`).
+    /// The population column, such as `population`.
     public var denominator: String?
     /// The age range of rates and proportions (nil: all ages).
     public var ages: ClosedRange<Int>?

@@ -33,7 +33,9 @@ public enum PlanParser {
     /// Reads and parses a plan file.
     ///
     /// - Throws: `RunnerError.pipeline(.csv(.cannotOpen))` when the file cannot be read.
-    public static func parse(file path: String, inputFiles: [String: String] = [:]) throws(RunnerError) -> (Plan?, [PlanIssue], Data) {
+    public static func parse(file path: String, inputFiles: [String: String] = [:]) throws(RunnerError) -> (
+        Plan?, [PlanIssue], Data
+    ) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .pipeline(.csv(.cannotOpen(file: path, reason: "no such file, or not readable")))
         }
@@ -184,7 +186,10 @@ struct NodeReader {
         var inputs: [PlanInput] = []
         if let node = required("inputs") { inputs = self.inputs(node, folder: folder, overrides: inputFiles) }
         for (name, _) in inputFiles where !inputs.contains(where: { $0.name == name }) {
-            error(PlanLocation.file, "--input \(name)=…: the plan has no input named '\(name)' (inputs: \(inputs.map(\.name).joined(separator: ", ")))")
+            error(
+                PlanLocation.file,
+                "--input \(name)=…: the plan has no input named '\(name)' (inputs: \(inputs.map(\.name).joined(separator: ", ")))"
+            )
         }
         var imd = "imd2019"
         var imdLocation = PlanLocation.file
@@ -228,7 +233,9 @@ struct NodeReader {
         var seen: [String: PlanLocation] = [:]
         for spec in indicators {
             if let first = seen[spec.id] {
-                error(spec.keyLocations["id"] ?? spec.location, "indicator id '\(spec.id)' is also used on line \(first.line); ids must be unique")
+                error(
+                    spec.keyLocations["id"] ?? spec.location,
+                    "indicator id '\(spec.id)' is also used on line \(first.line); ids must be unique")
             } else {
                 seen[spec.id] = spec.keyLocations["id"] ?? spec.location
             }
@@ -323,7 +330,10 @@ struct NodeReader {
                 if text.lowercased() == "england" {
                     out.append(GeographySpec(kind: .england, codes: [], location: location(item)))
                 } else {
-                    error(item, "geographies: '\(text)' is not england or an entry such as {icb: E54000008}, {places: E54000008}, {la: [E08000011, E08000012]}, {las: all}, {regions: all}")
+                    error(
+                        item,
+                        "geographies: '\(text)' is not england or an entry such as {icb: E54000008}, {places: E54000008}, {la: [E08000011, E08000012]}, {las: all}, {regions: all}"
+                    )
                 }
                 continue
             }
@@ -354,7 +364,9 @@ struct NodeReader {
                 if let p = Self.period(text) {
                     out.append(p)
                 } else {
-                    error(item, "periods: '\(text)' is not a year (2019) or a range of years, first-last (2018-2020), within 1900-2199")
+                    error(
+                        item,
+                        "periods: '\(text)' is not a year (2019) or a range of years, first-last (2018-2020), within 1900-2199")
                 }
                 continue
             }
@@ -369,7 +381,10 @@ struct NodeReader {
             }
             guard let length, let from, let to else {
                 if pairs.count == 3 { continue }  // a bad value, already reported
-                error(item, "periods: a rolling entry needs rolling: N, from: FIRST YEAR and to: LAST YEAR, e.g. {rolling: 3, from: 2013, to: 2022}")
+                error(
+                    item,
+                    "periods: a rolling entry needs rolling: N, from: FIRST YEAR and to: LAST YEAR, e.g. {rolling: 3, from: 2013, to: 2022}"
+                )
                 continue
             }
             guard to - from + 1 >= length else {
@@ -474,7 +489,9 @@ struct NodeReader {
         if spec.numerator == nil { error(node, "\(what): \(method.rawValue) needs numerator: \(countName)") }
         if spec.denominator == nil { error(node, "\(what): \(method.rawValue) needs denominator: the population column") }
         if let inputNode = values["input"], let name = spec.input, !inputs.contains(where: { $0.name == name }) {
-            error(inputNode, "\(what): input '\(name)' is not one of the plan's inputs (\(inputs.map(\.name).joined(separator: ", ")))")
+            error(
+                inputNode,
+                "\(what): input '\(name)' is not one of the plan's inputs (\(inputs.map(\.name).joined(separator: ", ")))")
         } else if spec.input == nil && inputs.count > 1 {
             error(node, "\(what) needs input: one of \(inputs.map(\.name).joined(separator: ", ")) (the plan has several)")
         }
@@ -509,7 +526,9 @@ struct NodeReader {
             }
         }
         if let n = values["multiplier"], let text = scalar(n, "\(what): multiplier") {
-            if let x = Double(text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")), x > 0, x.isFinite {
+            if let x = Double(text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")), x > 0,
+                x.isFinite
+            {
                 spec.multiplier = x
             } else {
                 error(n, "\(what): multiplier '\(text)' is not a positive number")
@@ -519,7 +538,10 @@ struct NodeReader {
         if let n = values["reference"], let text = scalar(n, "\(what): reference") {
             if method == .isr { spec.reference = text } else { error(n, "\(what): reference is for isr indicators") }
         } else if method == .isr {
-            error(node, "\(what): isr needs reference: all (the rates of every row of the input) or an area code such as E92000001 (England) or E54000008")
+            error(
+                node,
+                "\(what): isr needs reference: all (the rates of every row of the input) or an area code such as E92000001 (England) or E54000008"
+            )
         }
         if let n = values["sexes"], let list = items(n, "\(what): sexes") {
             var sexes: [SexSelection] = []
@@ -565,18 +587,23 @@ struct NodeReader {
             if deprivationValid && spec.measures.contains(where: { $0 == .sii || $0 == .rii }) && quantileSchemes.isEmpty {
                 error(n, "\(what): sii and rii need a decile or quintile breakdown in deprivation (e.g. local_deciles)")
             }
-            if deprivationValid && spec.measures.contains(where: { $0 == .absoluteRange || $0 == .relativeRange }) && spec.schemes.isEmpty {
+            if deprivationValid && spec.measures.contains(where: { $0 == .absoluteRange || $0 == .relativeRange })
+                && spec.schemes.isEmpty
+            {
                 error(n, "\(what): ranges need a deprivation breakdown (deciles, quintiles or core20)")
             }
             if spec.measures.contains(.relativeRange) && method == .lifeExpectancy {
                 error(n, "\(what): relative_range is for rates and proportions (METHODS.md §8), not life expectancy")
             }
             if !spec.measures.isEmpty && !spec.levels.contains(.ninetyFive) {
-                error(n, "\(what): inequality measures take each value's standard error from its 95% limits: add 95 to confidence")
+                error(
+                    n, "\(what): inequality measures take each value's standard error from its 95% limits: add 95 to confidence")
             }
         }
         if let n = values["sii_transform"], let b = boolean(n, "\(what): sii_transform") {
-            if b && method == .lifeExpectancy { error(n, "\(what): life expectancy's SII is fitted untransformed (value type 0)") }
+            if b && method == .lifeExpectancy {
+                error(n, "\(what): life expectancy's SII is fitted untransformed (value type 0)")
+            }
             spec.siiTransform = b && method != .lifeExpectancy
         }
         return spec

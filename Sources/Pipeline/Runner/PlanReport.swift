@@ -24,7 +24,8 @@ public enum PlanReport {
     /// One line for `plan check`: what the plan will compute.
     public static func summary(_ resolved: ResolvedPlan) -> String {
         let plan = resolved.plan
-        return "\(plan.path): ok: \(plan.indicators.count) indicators, \(resolved.areas.count) areas, \(plan.periods.count) periods: \(resolved.jobs.count) jobs, \(resolved.streamCount) SIIs at \(plan.repetitions) repetitions"
+        return
+            "\(plan.path): ok: \(plan.indicators.count) indicators, \(resolved.areas.count) areas, \(plan.periods.count) periods: \(resolved.jobs.count) jobs, \(resolved.streamCount) SIIs at \(plan.repetitions) repetitions"
     }
 
     /// The plan in words, then one line per job, in run (and output) order.
@@ -36,15 +37,23 @@ public enum PlanReport {
         lines.append("plan: \(plan.name) (\(plan.path))")
         for source in resolved.sources {
             lines.append(
-                "input \(source.input.name): \(source.input.resolvedPath), read once: \(source.denominator) and \(source.numerator) by LSOA, year, sex and \(source.bands == .le ? "life-table" : "ESP2013") age band (on_error: \(source.input.onError.rawValue))")
+                "input \(source.input.name): \(source.input.resolvedPath), read once: \(source.denominator) and \(source.numerator) by LSOA, year, sex and \(source.bands == .le ? "life-table" : "ESP2013") age band (on_error: \(source.input.onError.rawValue))"
+            )
         }
-        lines.append("deprivation: \(plan.imd == "imd2019" ? "IMD 2019" : plan.imd); local deciles within each local authority or Place")
-        lines.append("areas (\(resolved.areas.count)): " + resolved.areas.map { "\($0.type) \($0.code) \($0.name)" }.joined(separator: "; "))
+        lines.append(
+            "deprivation: \(plan.imd == "imd2019" ? "IMD 2019" : plan.imd); local deciles within each local authority or Place")
+        lines.append(
+            "areas (\(resolved.areas.count)): "
+                + resolved.areas.map { "\($0.type) \($0.code) \($0.name)" }.joined(separator: "; "))
         lines.append("periods (\(plan.periods.count)): " + plan.periods.map(\.label).joined(separator: ", "))
         for indicator in resolved.indicators {
             let s = indicator.spec
             var words = ["\(s.method.rawValue) of \(s.numerator ?? "?") per \(s.denominator ?? "?")", "age \(s.ageLabel)"]
-            if s.method == .dsr { words.append("standard \(s.standard)\(s.ages.map { _ in " (\(indicator.methodBands.first ?? "")…\(indicator.methodBands.last ?? ""))" } ?? "")") }
+            if s.method == .dsr {
+                words.append(
+                    "standard \(s.standard)\(s.ages.map { _ in " (\(indicator.methodBands.first ?? "")…\(indicator.methodBands.last ?? ""))" } ?? "")"
+                )
+            }
             if s.method != .lifeExpectancy && s.method != .proportion { words.append("per \(CSVNumber.text(s.multiplier))") }
             words.append("sexes \(s.sexes.map(\.rawValue).joined(separator: ", "))")
             words.append("levels \(s.levels.map(\.description).joined(separator: ", "))")
@@ -53,20 +62,24 @@ public enum PlanReport {
                 let sii = s.measures.contains(.sii) || s.measures.contains(.rii)
                 words.append(
                     "measures \(s.measures.map(\.rawValue).joined(separator: ", "))"
-                        + (sii ? " (SII value type \(s.valueType.rawValue)\(s.siiTransform ? ", on the \(s.valueType == .proportion ? "logit" : "log") scale" : ""))" : ""))
+                        + (sii
+                            ? " (SII value type \(s.valueType.rawValue)\(s.siiTransform ? ", on the \(s.valueType == .proportion ? "logit" : "log") scale" : ""))"
+                            : ""))
             }
             lines.append("indicator \(s.id) \"\(s.name)\": " + words.joined(separator: "; "))
         }
         for note in resolved.skipped { lines.append("not computed: \(note)") }
         lines.append(
-            "seed \(seed ?? plan.seed), \(repetitions ?? plan.repetitions) repetitions: \(resolved.jobs.count) jobs, \(resolved.streamCount) SIIs (streams 0…\(max(resolved.streamCount - 1, 0)) in job order)")
+            "seed \(seed ?? plan.seed), \(repetitions ?? plan.repetitions) repetitions: \(resolved.jobs.count) jobs, \(resolved.streamCount) SIIs (streams 0…\(max(resolved.streamCount - 1, 0)) in job order)"
+        )
         lines.append("")
         let header = ["job", "area_type", "area_code", "area_name", "indicator", "sex", "period", "breakdowns", "sii_streams"]
         var table: [[String]] = [header]
         for job in resolved.jobs {
             let area = resolved.areas[job.area]
             let streams =
-                job.streamCount == 0 ? "" : job.streamCount == 1 ? "\(job.firstStream)" : "\(job.firstStream)-\(job.firstStream + job.streamCount - 1)"
+                job.streamCount == 0
+                ? "" : job.streamCount == 1 ? "\(job.firstStream)" : "\(job.firstStream)-\(job.firstStream + job.streamCount - 1)"
             table.append([
                 "\(job.index + 1)", area.type, area.code, area.name, resolved.indicators[job.indicator].spec.id,
                 job.sex.rawValue, job.period.label, job.schemes.filter { $0 != .none }.map(\.rawValue).joined(separator: "+"),

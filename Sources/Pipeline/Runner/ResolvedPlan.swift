@@ -137,8 +137,9 @@ private struct Resolver {
         var sources: [AggregationSource] = []
         var indicators: [ResolvedIndicator] = []
         for spec in plan.indicators {
-            guard let inputIndex = spec.input.flatMap({ name in plan.inputs.firstIndex { $0.name == name } })
-                ?? (plan.inputs.count == 1 ? 0 : nil)
+            guard
+                let inputIndex = spec.input.flatMap({ name in plan.inputs.firstIndex { $0.name == name } })
+                    ?? (plan.inputs.count == 1 ? 0 : nil)
             else { continue }
             let input = plan.inputs[inputIndex]
             if let header = headers[input.name] ?? nil {
@@ -147,15 +148,17 @@ private struct Resolver {
                     if header.index(of: column) == nil {
                         error(
                             spec.keyLocations[key] ?? spec.location,
-                            "indicator '\(spec.id)': \(key) '\(column)' is not a column of \(input.file) (its columns: \(header.names.joined(separator: ", ")))")
+                            "indicator '\(spec.id)': \(key) '\(column)' is not a column of \(input.file) (its columns: \(header.names.joined(separator: ", ")))"
+                        )
                     }
                 }
             }
             guard let numerator = spec.numerator, let denominator = spec.denominator else { continue }
-            let bands: BandScheme = plan.indicators.contains {
-                $0.method == .lifeExpectancy && ($0.input ?? plan.inputs.first?.name) == input.name
-                    && $0.numerator == numerator && $0.denominator == denominator
-            } ? .le : .esp2013
+            let bands: BandScheme =
+                plan.indicators.contains {
+                    $0.method == .lifeExpectancy && ($0.input ?? plan.inputs.first?.name) == input.name
+                        && $0.numerator == numerator && $0.denominator == denominator
+                } ? .le : .esp2013
             let sourceIndex: Int
             if let found = sources.firstIndex(where: {
                 $0.input.name == input.name && $0.numerator == numerator && $0.denominator == denominator
@@ -171,7 +174,8 @@ private struct Resolver {
             {
                 error(
                     spec.keyLocations["reference"] ?? spec.location,
-                    "indicator '\(spec.id)': reference '\(reference)' is not all, England (E92000001), a region, the ICB (E54000008), a Place or a local authority code")
+                    "indicator '\(spec.id)': reference '\(reference)' is not all, England (E92000001), a region, the ICB (E54000008), a Place or a local authority code"
+                )
             }
         }
         let levels = plan.indicators.flatMap(\.levels).reduce(into: [ConfidenceLevel]()) { if !$0.contains($1) { $0.append($1) } }
@@ -186,7 +190,8 @@ private struct Resolver {
                     var schemes: [DeprivationScheme] = [.none]
                     for scheme in indicator.spec.schemes {
                         if scheme == .localDeciles && !area.takesLocalDeciles {
-                            let sentence = "\(indicator.spec.id): no local deciles for \(area.type) \(area.name) (\(area.code)): local deciles are cut within one local authority or Place; wider areas use national deciles"
+                            let sentence =
+                                "\(indicator.spec.id): no local deciles for \(area.type) \(area.name) (\(area.code)): local deciles are cut within one local authority or Place; wider areas use national deciles"
                             if !skipped.contains(sentence) { skipped.append(sentence) }
                             continue
                         }
@@ -215,7 +220,9 @@ private struct Resolver {
 
     func areaByCode(_ code: String) -> PlanArea? {
         if code == Self.england.code || code.lowercased() == "england" {
-            return PlanArea(type: "england", code: Self.england.code, name: Self.england.name, authorities: Array(geography.localAuthorities.indices))
+            return PlanArea(
+                type: "england", code: Self.england.code, name: Self.england.name,
+                authorities: Array(geography.localAuthorities.indices))
         }
         if let r = geography.regions.firstIndex(where: { $0.code == code }) {
             return PlanArea(
@@ -253,7 +260,10 @@ private struct Resolver {
                     } else if let area = areaByCode(code), area.type == "region" {
                         add(area)
                     } else {
-                        error(at, "geographies: '\(code)' is not a region code (E12000001 … E12000009)\(spec.kind == .regions ? " or all" : "")")
+                        error(
+                            at,
+                            "geographies: '\(code)' is not a region code (E12000001 … E12000009)\(spec.kind == .regions ? " or all" : "")"
+                        )
                     }
                 }
             case .icb:
@@ -281,9 +291,15 @@ private struct Resolver {
                     if let area = areaByCode(code), area.type == "place" {
                         add(area)
                     } else if geography.authorityIndex(code: code) != nil {
-                        error(at, "geographies.place: '\(code)' is a local authority outside Cheshire and Merseyside; the project has Place lookups only there (use la: \(code))")
+                        error(
+                            at,
+                            "geographies.place: '\(code)' is a local authority outside Cheshire and Merseyside; the project has Place lookups only there (use la: \(code))"
+                        )
                     } else {
-                        error(at, "geographies.place: '\(code)' is not a Place code (the Places of Cheshire and Merseyside are its nine local authority codes, e.g. E08000012 Liverpool)")
+                        error(
+                            at,
+                            "geographies.place: '\(code)' is not a Place code (the Places of Cheshire and Merseyside are its nine local authority codes, e.g. E08000012 Liverpool)"
+                        )
                     }
                 }
             case .la, .las:
@@ -302,7 +318,10 @@ private struct Resolver {
                         let a = geography.localAuthorities[la]
                         add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
                     } else {
-                        error(at, "geographies.\(spec.kind.rawValue): '\(code)' is not a local authority code of \(geography.sources.authorities.split(separator: "/").last ?? "the lookup") (e.g. E08000012)\(spec.kind == .las ? ", a region code, or all" : "")")
+                        error(
+                            at,
+                            "geographies.\(spec.kind.rawValue): '\(code)' is not a local authority code of \(geography.sources.authorities.split(separator: "/").last ?? "the lookup") (e.g. E08000012)\(spec.kind == .las ? ", a region code, or all" : "")"
+                        )
                     }
                 }
             }
@@ -312,7 +331,8 @@ private struct Resolver {
 
     func icbMessage(_ code: String, known: String) -> String {
         if code.hasPrefix("E54") {
-            return "'\(code)' is an ICB code, but the project has an ICB lookup only for Cheshire and Merseyside (\(known)); it cannot tell which LSOAs are in \(code)"
+            return
+                "'\(code)' is an ICB code, but the project has an ICB lookup only for Cheshire and Merseyside (\(known)); it cannot tell which LSOAs are in \(code)"
         }
         return "'\(code)' is not an ICB code (the project's ICB lookup covers \(known))"
     }
@@ -354,7 +374,10 @@ private struct Resolver {
                 if found == nil {
                     let at = input.columnLocations[key] ?? input.fileLocation
                     let what = given.map { "column '\($0)'" } ?? "no \(key) column given, and default column '\(name)'"
-                    error(at, "inputs.\(input.name): \(what) is not in \(input.file) (its columns: \(header.names.joined(separator: ", ")))")
+                    error(
+                        at,
+                        "inputs.\(input.name): \(what) is not in \(input.file) (its columns: \(header.names.joined(separator: ", ")))"
+                    )
                 }
             }
         }
@@ -371,7 +394,8 @@ private struct Resolver {
         switch spec.method {
         case .lifeExpectancy:
             return ResolvedIndicator(
-                spec: spec, source: source, bandMap: Array(0..<sourceBands.count), methodBands: LifeExpectancy.bandLabels, weights: [])
+                spec: spec, source: source, bandMap: Array(0..<sourceBands.count), methodBands: LifeExpectancy.bandLabels,
+                weights: [])
         case .dsr:
             var standard = spec.standard == "esp1976" ? StandardPopulation.esp1976 : StandardPopulation.esp2013
             if let ages = spec.ages {
@@ -402,12 +426,16 @@ private struct Resolver {
                     labels.append(band.label)
                     continue
                 }
-                let range = AgeBand(start: ages.lowerBound, end: ages.upperBound >= AgeBandRegistry.maximumAge ? nil : ages.upperBound)
+                let range = AgeBand(
+                    start: ages.lowerBound, end: ages.upperBound >= AgeBandRegistry.maximumAge ? nil : ages.upperBound)
                 if range.contains(band) {
                     map[b] = labels.count
                     labels.append(band.label)
                 } else if range.overlaps(band) {
-                    self.error(at, "\(what): ages \(spec.agesLabel ?? "") cuts the input band \(band.label); an age range must start and end at band edges (\(sourceBands.map(\.label).joined(separator: ", ")))")
+                    self.error(
+                        at,
+                        "\(what): ages \(spec.agesLabel ?? "") cuts the input band \(band.label); an age range must start and end at band edges (\(sourceBands.map(\.label).joined(separator: ", ")))"
+                    )
                     return nil
                 }
             }

@@ -128,12 +128,15 @@ struct RunManifest {
         lines.append("  \"rows_with_notes\": \(rowsWithNotes),")
         lines.append("  \"outputs\": [")
         lines.append(
-            outputs.map { "    {\"file\": \(s($0.name)), \"rows\": \($0.rows), \"bytes\": \($0.bytes), \"sha256\": \(s($0.sha256))}" }
-                .joined(separator: ",\n"))
+            outputs.map {
+                "    {\"file\": \(s($0.name)), \"rows\": \($0.rows), \"bytes\": \($0.bytes), \"sha256\": \(s($0.sha256))}"
+            }
+            .joined(separator: ",\n"))
         lines.append("  ],")
         let total = timings.reduce(0) { $0 + $1.seconds }
         lines.append(
-            "  \"timings_seconds\": {" + (timings.map { "\(s($0.stage)): \(seconds($0.seconds))" } + ["\"total\": \(seconds(total))"])
+            "  \"timings_seconds\": {"
+                + (timings.map { "\(s($0.stage)): \(seconds($0.seconds))" } + ["\"total\": \(seconds(total))"])
                 .joined(separator: ", ") + "},")
         lines.append("  \"warnings\": [" + warnings.map(s).joined(separator: ", ") + "]")
         lines.append("}")
