@@ -64,25 +64,27 @@ import _TestSupport
         let previousTarget = try FileManager.default.destinationOfSymbolicLink(atPath: dir)
         let previous = try RunFixture.files(dir)
 
-        // Tonight's run, killed once it has started staging.
+        // Tonight's run, killed once it has staged its first output file (the jobs have started).
+        let arguments = ["run", RunFixture.plan, "--output", dir, "--seed", "2", "--repetitions", "100000"]
         let process = Process()
         process.executableURL = Healthgap.url
-        process.arguments = ["run", RunFixture.plan, "--output", dir, "--seed", "2", "--repetitions", "20000", "--threads", "1"]
+        process.arguments = arguments + ["--threads", "1"]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let runs = RunFixture.folder.appendingPathComponent(".killed.runs").path
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(120)
         var staged = false
         while Date() < deadline && process.isRunning {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []
-            if names.contains(where: { $0.hasPrefix("staging-") }) {
+            if let staging = names.first(where: { $0.hasPrefix("staging-") }),
+                FileManager.default.fileExists(atPath: runs + "/" + staging + "/results.csv")
+            {
                 staged = true
                 break
             }
-            usleep(2_000)
+            usleep(1_000)
         }
-        usleep(200_000)  // into the jobs
         let killedRunning = process.isRunning
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -95,12 +97,12 @@ import _TestSupport
         #expect(try RunFixture.files(dir) == previous)
 
         // The next run cleans up and completes, with the bytes of an uninterrupted run.
-        let next = try Healthgap.run(["run", RunFixture.plan, "--output", dir, "--seed", "2", "--repetitions", "20000"])
+        let next = try Healthgap.run(arguments)
         #expect(next.status == 0, "\(next.stderr)")
         #expect(next.stderr.contains("left by an interrupted run"), "\(next.stderr)")
         let reference = output("uninterrupted")
         #expect(
-            try Healthgap.run(["run", RunFixture.plan, "--output", reference, "--seed", "2", "--repetitions", "20000"]).status
+            try Healthgap.run(["run", RunFixture.plan, "--output", reference, "--seed", "2", "--repetitions", "100000"]).status
                 == 0)
         #expect(try RunFixture.tables(dir) == RunFixture.tables(reference))
         let left = try FileManager.default.contentsOfDirectory(atPath: runs)
