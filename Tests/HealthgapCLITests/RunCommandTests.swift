@@ -190,4 +190,22 @@ import _TestSupport
             ?? []
         #expect(runs.isEmpty, "\(runs)")
     }
+
+    @Test func rejectModeWritesTheBadRowsAndCountsThem() throws {
+        let path = RunFixture.folder.appendingPathComponent("with-bad-row.csv").path
+        var bytes = try #require(FileManager.default.contents(atPath: RunFixture.counts))
+        bytes.append(Data("E01006412,2018,Male,0,9,nine\n".utf8))
+        FileManager.default.createFile(atPath: path, contents: bytes)
+        let plan = try badPlan(
+            "reject.yaml", replace: "    file: counts.csv", with: "    file: with-bad-row.csv\n    on_error: reject")
+        let dir = output("rejects")
+        let result = try Healthgap.run(["run", plan, "--output", dir])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("1 rejected"), "\(result.stderr)")
+        let rejects = try parseCSV(String(contentsOfFile: dir + "/rejects-counts.csv", encoding: .utf8))
+        #expect(rejects.count == 1)
+        #expect(rejects.first?["value"] == "nine")
+        let manifest = try String(contentsOfFile: dir + "/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"rows_rejected\": 1"))
+    }
 }
