@@ -103,7 +103,7 @@ public enum BatchRunner {
         guard repetitions >= 1_000 else { throw .pipeline(.usage("--repetitions must be at least 1000 (METHODS.md §6)")) }
         clock.lap("plan")
         logger.info(
-            "plan \(request.plan): \(resolved.jobs.count) jobs (\(resolved.indicators.count) indicators × \(resolved.areas.count) areas × sexes × \(parsed.periods.count) periods), \(resolved.streamCount) SIIs at \(repetitions) repetitions"
+            "plan \(request.plan): \(resolved.jobs.count) jobs (\(resolved.indicators.count) indicators, \(resolved.areas.count) areas, \(parsed.periods.count) periods, by sex), \(resolved.streamCount) SIIs at \(repetitions) repetitions"
         )
 
         // Lock the output, hash everything, and stop here when nothing changed.
