@@ -115,7 +115,7 @@ import _TestSupport
         let text = RunFixture.planText.replacingOccurrences(of: old, with: new)
         #expect(text != RunFixture.planText)
         _ = RunFixture.counts
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
@@ -179,7 +179,7 @@ import _TestSupport
     @Test func badInputDataExits65AndPublishesNothing() throws {
         let bad = RunFixture.folder.appendingPathComponent("bad-counts.csv").path
         let text = "lsoa_code,year,sex,age_band,population,deaths\nE01006412,2017,Male,0,9,-1\n"
-        FileManager.default.createFile(atPath: bad, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: bad, contents: Data(text.utf8))
         let dir = output("bad-data")
         let result = try Healthgap.run(["run", RunFixture.plan, "--input", "counts=\(bad)", "--output", dir])
         #expect(result.status == 65)
@@ -195,7 +195,7 @@ import _TestSupport
         let path = RunFixture.folder.appendingPathComponent("with-bad-row.csv").path
         var bytes = try #require(FileManager.default.contents(atPath: RunFixture.counts))
         bytes.append(Data("E01006412,2018,Male,0,9,nine\n".utf8))
-        FileManager.default.createFile(atPath: path, contents: bytes)
+        _ = FileManager.default.createFile(atPath: path, contents: bytes)
         let plan = try badPlan(
             "reject.yaml", replace: "    file: counts.csv", with: "    file: with-bad-row.csv\n    on_error: reject")
         let dir = output("rejects")

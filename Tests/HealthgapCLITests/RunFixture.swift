@@ -7,6 +7,7 @@ enum RunFixture {
     static let folder: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("healthgap-run-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: RunFixture.folder) }  // generated files go with the process
         return dir
     }()
 
@@ -55,7 +56,7 @@ enum RunFixture {
     static let plan: String = {
         _ = counts
         let path = folder.appendingPathComponent("plan.yaml").path
-        FileManager.default.createFile(atPath: path, contents: Data(planText.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(planText.utf8))
         return path
     }()
 

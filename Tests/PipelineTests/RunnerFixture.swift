@@ -21,6 +21,7 @@ enum RunnerFixture {
     static let folder: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("healthgap-runner-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: RunnerFixture.folder) }  // generated files go with the process
         return dir
     }()
 

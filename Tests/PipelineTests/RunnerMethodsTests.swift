@@ -52,7 +52,7 @@ import _TestSupport
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let plan = folder.appendingPathComponent("methods.yaml").path
         let text = planText.replacingOccurrences(of: "COUNTS", with: RunnerFixture.counts.counts)
-        FileManager.default.createFile(atPath: plan, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: plan, contents: Data(text.utf8))
         var request = RunRequest(plan: plan, data: RunnerFixture.data, toolVersion: "test")
         request.output = folder.appendingPathComponent("out").path
         request.threads = 2

@@ -43,7 +43,7 @@ import _TestSupport
     /// A counts file with the synth header and no rows (the plan check reads only its header).
     static let header: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("healthgap-plan-\(UUID().uuidString).csv").path
-        FileManager.default.createFile(atPath: path, contents: Data("lsoa_code,year,sex,age_band,population,deaths\n".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("lsoa_code,year,sex,age_band,population,deaths\n".utf8))
         return path
     }()
 
