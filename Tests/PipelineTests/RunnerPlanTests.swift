@@ -174,4 +174,36 @@ import _TestSupport
             }
         }
     }
+
+    @Test func lookupFilesComeFromThePlanWhenGiven() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("healthgap-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let places = RunnerFixture.data.file("lookups/cheshire_and_merseyside_places.csv")
+        // Only Knowsley is a Place in this lookup (and its ICB has no other).
+        let text =
+            try String(contentsOfFile: places, encoding: .utf8).split(separator: "\n")
+            .filter { $0.hasPrefix("lad19_code") || $0.hasPrefix("E08000011") }.joined(separator: "\n") + "\n"
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("places.csv").path, contents: Data(text.utf8))
+        let lines = Self.plan(counts: Self.header).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let withLookup = (lines[0..<4] + ["lookups:", "  places: places.csv"] + lines[4...]).joined(separator: "\n")
+        let plan = folder.appendingPathComponent("plan.yaml").path
+        _ = FileManager.default.createFile(atPath: plan, contents: Data(withLookup.utf8))
+        do {
+            _ = try PlanReport.resolve(plan: plan, data: RunnerFixture.data, requireInputs: true)
+            Issue.record("Liverpool is not a Place in this lookup")
+        } catch {
+            #expect(error.exitCode == 78)
+            #expect(error.description.contains(":9:") && error.description.contains("'E08000012'"), "\(error)")
+        }
+        let missing = withLookup.replacingOccurrences(of: "places: places.csv", with: "places: nowhere.csv")
+        _ = FileManager.default.createFile(atPath: plan, contents: Data(missing.utf8))
+        do {
+            _ = try PlanReport.resolve(plan: plan, data: RunnerFixture.data, requireInputs: true)
+            Issue.record("resolved a plan whose lookup does not exist")
+        } catch {
+            #expect(error.exitCode == 66)
+            #expect(error.description.contains("plan.yaml:6:11: error: lookups.places: cannot open"), "\(error)")
+        }
+    }
 }

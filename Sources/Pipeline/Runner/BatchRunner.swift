@@ -90,13 +90,17 @@ public enum BatchRunner {
 
         // Plan.
         let (parsed, parseIssues, planBytes) = try PlanParser.parse(file: request.plan, inputFiles: request.inputFiles)
+        guard let parsed else { throw .plan(parseIssues) }
         let geography: Geography
         do {
-            geography = try Geography.load(data: request.data)
-        } catch {
+            geography = try Geography.load(try parsed.geographySources(data: request.data))
+        } catch let error as RunnerError {
+            throw error
+        } catch let error as PipelineError {
             throw .pipeline(error)
+        } catch {
+            throw .pipeline(.internalError("\(error)"))
         }
-        guard let parsed else { throw .plan(parseIssues) }
         let resolved = try ResolvedPlan.resolve(parsed, issues: parseIssues, geography: geography)
         let seed = request.seed ?? parsed.seed
         let repetitions = request.repetitions ?? parsed.repetitions

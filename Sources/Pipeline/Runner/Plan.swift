@@ -1,3 +1,4 @@
+import Foundation
 import Indicators
 
 /// A parsed run plan (`healthgap run PLAN`): inputs, lookups, geographies, periods and indicators.
@@ -30,6 +31,10 @@ public struct Plan: Sendable {
     public var imd: String
     /// Where `imd` is written in the plan.
     public var imdLocation: PlanLocation
+    /// Geography lookups replacing those in `Data/lookups/`, by key (`wards`: LSOA → ward and
+    /// local authority; `authorities`: local authority → region and combined authority; `places`:
+    /// local authority → Place and ICB), resolved against the plan's folder.
+    public var lookupFiles: [String: (path: String, location: PlanLocation)]
     /// The geography entries, in plan order (expanded into areas when resolved).
     public var geographies: [GeographySpec]
     /// The periods, in plan order (rolling entries expanded).
@@ -44,6 +49,31 @@ public struct Plan: Sendable {
     public var indicators: [IndicatorSpec]
     /// Whether to write the per-area deprivation tables beside the long table.
     public var areaTables: Bool
+}
+
+extension Plan {
+    /// The geography lookup files: the plan's `lookups`, else the data directory's.
+    ///
+    /// - Throws: `RunnerError.unreadableInput` naming the plan line of a lookup that cannot be read.
+    public func geographySources(data: DataDirectory) throws(RunnerError) -> Geography.Sources {
+        let defaults = Geography.Sources(data: data)
+        var unreadable: [PlanIssue] = []
+        func file(_ key: String, _ fallback: String) -> String {
+            guard let given = lookupFiles[key] else { return fallback }
+            if !FileManager.default.isReadableFile(atPath: given.path) {
+                unreadable.append(
+                    PlanIssue(
+                        file: path, line: given.location.line, column: given.location.column,
+                        message: "lookups.\(key): cannot open \(given.path)"))
+            }
+            return given.path
+        }
+        let sources = Geography.Sources(
+            wards: file("wards", defaults.wards), authorities: file("authorities", defaults.authorities),
+            places: file("places", defaults.places))
+        if !unreadable.isEmpty { throw .unreadableInput(unreadable) }
+        return sources
+    }
 }
 
 /// Where something is written in the plan file (1-based line and column; 0 where unknown).

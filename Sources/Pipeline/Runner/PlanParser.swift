@@ -193,11 +193,17 @@ struct NodeReader {
         }
         var imd = "imd2019"
         var imdLocation = PlanLocation.file
-        if let node = byKey["lookups"], let pairs = mapping(node, "lookups", known: ["imd"]) {
-            for (_, _, value) in pairs {
-                if let text = scalar(value, "lookups.imd") {
+        var lookupFiles: [String: (path: String, location: PlanLocation)] = [:]
+        if let node = byKey["lookups"], let pairs = mapping(node, "lookups", known: ["imd", "wards", "authorities", "places"]) {
+            for (key, _, value) in pairs {
+                guard let text = scalar(value, "lookups.\(key)") else { continue }
+                if key == "imd" {
                     imd = text
                     imdLocation = location(value)
+                } else {
+                    let resolved =
+                        text.hasPrefix("/") ? text : URL(fileURLWithPath: folder).appendingPathComponent(text).standardized.path
+                    lookupFiles[key] = (resolved, location(value))
                 }
             }
         }
@@ -241,7 +247,8 @@ struct NodeReader {
             }
         }
         return Plan(
-            path: path, name: name, inputs: inputs, imd: imd, imdLocation: imdLocation, geographies: geographies,
+            path: path, name: name, inputs: inputs, imd: imd, imdLocation: imdLocation, lookupFiles: lookupFiles,
+            geographies: geographies,
             periods: periods, seed: seed, repetitions: repetitions, repetitionsLocation: repetitionsLocation,
             indicators: indicators, areaTables: areaTables)
     }

@@ -14,9 +14,13 @@ public enum PlanReport {
         guard let parsed else { throw .plan(issues) }
         let geography: Geography
         do {
-            geography = try Geography.load(data: data)
-        } catch {
+            geography = try Geography.load(try parsed.geographySources(data: data))
+        } catch let error as RunnerError {
+            throw error
+        } catch let error as PipelineError {
             throw .pipeline(error)
+        } catch {
+            throw .pipeline(.internalError("\(error)"))
         }
         return try ResolvedPlan.resolve(parsed, issues: issues, geography: geography, requireInputs: requireInputs)
     }
