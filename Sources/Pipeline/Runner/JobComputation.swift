@@ -207,9 +207,15 @@ enum JobComputation {
         var live: [Int] = []
         for c in 0..<cellCount {
             if rows[c] == 0 {
-                let note =
-                    keys[c].scheme == .none
-                    ? "no input rows for this area in \(job.period.label)" : "no LSOAs in this \(keys[c].scheme.singular)"
+                let note: String
+                switch keys[c].scheme {
+                case .none: note = "no input rows for this area in \(job.period.label)"
+                case .core20:
+                    note =
+                        keys[c].quantile == "core20"
+                        ? "no LSOAs of this area in Core20 (national deciles 1-2)" : "every LSOA of this area is in Core20"
+                default: note = "no LSOAs in this \(keys[c].scheme.singular)"
+                }
                 out[c] = CellEstimate(estimate: .suppressed(levels: levels.count, note: note), count: 0, denominator: 0)
             } else {
                 live.append(c)
