@@ -208,4 +208,19 @@ import _TestSupport
         let manifest = try String(contentsOfFile: dir + "/manifest.json", encoding: .utf8)
         #expect(manifest.contains("\"rows_rejected\": 1"))
     }
+
+    @Test func aSecondRunOnTheSameOutputExits75WhileTheFirstHoldsTheLock() throws {
+        let dir = output("locked")
+        let lock = RunFixture.folder.appendingPathComponent(".locked.lock").path
+        let fd = open(lock, O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let result = try Healthgap.run(["run", RunFixture.plan, "--output", dir])
+        #expect(result.status == 75)
+        #expect(result.stderr.contains("another healthgap run is writing these outputs"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir))
+        flock(fd, LOCK_UN)
+        #expect(try Healthgap.run(["run", RunFixture.plan, "--output", dir]).status == 0)
+    }
 }
