@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN := .build/release/healthgap
 
-.PHONY: all deps build test demo bench lint clean
+.PHONY: all deps build test demo england-data england-benchmark bench lint clean
 
 all: build
 
@@ -18,8 +18,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The demo: synthetic Cheshire and Merseyside counts (healthgap synth, into the git-ignored demo/),
+# the plan Data/plans/cheshire-and-merseyside.yaml run on them into demo/output, and where the tables are.
 demo: build
 	@bash scripts/demo.sh $(BIN)
+
+# The England 10-year synthetic file (about 13 million rows, 400 MB) for Data/plans/england-benchmark.yaml.
+england-data: build
+	@bash scripts/england-data.sh $(BIN)
+
+# The England benchmark plan (issue 5): 15,216 jobs and SIIs at 100,000 repetitions, timed.
+england-benchmark: england-data
+	@bash scripts/england-benchmark.sh $(BIN)
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds check

@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: - Public API
@@ -34,6 +36,8 @@ let package = Package(
             dependencies: [
                 "CSVStream", "Indicators", "NumericCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         /// Public-health statistics as pure functions over arrays (METHODS.md §1–§8).
@@ -65,7 +69,10 @@ let package = Package(
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "_TestSupport"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "_TestSupport"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "NumericCore", "_TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "_TestSupport"], exclude: ["Malformed"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "_TestSupport", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Malformed"]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
     ]
 )
