@@ -6,14 +6,18 @@ import _TestSupport
 // by a snapshot in Snapshots/. Re-record after an intended change with RECORD_SNAPSHOTS=1.
 
 @Suite struct HelpSnapshotTests {
-    static let commands = ["", "le", "dsr", "isr", "rate", "proportion", "mean", "sii", "quantiles", "synth", "aggregate"]
+    static let commands = [
+        "", "le", "dsr", "isr", "rate", "proportion", "mean", "sii", "quantiles", "synth", "aggregate", "run", "plan",
+        "plan check", "plan explain",
+    ]
 
     @Test(arguments: commands)
     func helpTextIsPinned(command: String) throws {
-        let arguments = command.isEmpty ? ["--help"] : [command, "--help"]
+        let words = command.split(separator: " ").map(String.init)
+        let arguments = words + ["--help"]
         let result = try Healthgap.run(arguments)
         #expect(result.status == 0)
-        let name = (command.isEmpty ? "healthgap" : command) + ".help.txt"
+        let name = (command.isEmpty ? "healthgap" : words.joined(separator: "-")) + ".help.txt"
         let snapshot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Snapshots").appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
