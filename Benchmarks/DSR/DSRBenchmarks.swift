@@ -17,10 +17,12 @@ private let threadCPU = BenchmarkMetric.custom("Thread CPU (ns)", polarity: .pre
 /// p90 regressions that `swift package benchmark thresholds check` reports against the
 /// checked-in Thresholds/: thread CPU 35% (the shared host moves it by up to ~40% under heavy load: check on a quiet machine), malloc counts 10% (wall clock is not checked: it
 /// depends on the load of the shared host).
-private var regressionTolerances: [BenchmarkMetric: BenchmarkThresholds] { [
-    threadCPU: .init(relative: [.p90: 35]),
-    .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
-] }
+private var regressionTolerances: [BenchmarkMetric: BenchmarkThresholds] {
+    [
+        threadCPU: .init(relative: [.p90: 35]),
+        .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
+    ]
+}
 
 /// Synthetic groups with 19 ESP2013 bands: counts 0–59 (every total ≥ 10 in practice) and populations 1–5,000, from a fixed seed.
 private func syntheticGroups(_ groupCount: Int, seed: UInt64) -> (counts: [Double], populations: [Double]) {

@@ -73,7 +73,8 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("synth North West 10 years", configuration: configuration) { benchmark in
         let inputs = IngestInputs.shared
-        var request = SyntheticCounts.Request(output: inputs.directory.appendingPathComponent("synth.csv").path, data: inputs.data)
+        var request = SyntheticCounts.Request(
+            output: inputs.directory.appendingPathComponent("synth.csv").path, data: inputs.data)
         request.areas = "E12000002"
         request.threads = 2
         benchmark.startMeasurement()

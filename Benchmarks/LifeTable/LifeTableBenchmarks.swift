@@ -18,10 +18,12 @@ private let threadCPU = BenchmarkMetric.custom("Thread CPU (ns)", polarity: .pre
 /// p90 regressions that `swift package benchmark thresholds check` reports against the
 /// checked-in Thresholds/: thread CPU 35% (the shared host moves it by up to ~40% under heavy load: check on a quiet machine), malloc counts 10% (wall clock is not checked: it
 /// depends on the load of the shared host).
-private var regressionTolerances: [BenchmarkMetric: BenchmarkThresholds] { [
-    threadCPU: .init(relative: [.p90: 35]),
-    .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
-] }
+private var regressionTolerances: [BenchmarkMetric: BenchmarkThresholds] {
+    [
+        threadCPU: .init(relative: [.p90: 35]),
+        .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
+    ]
+}
 
 /// The reference table of `life_expectancy_chiang_silcocks.csv` (populations, deaths by band).
 private let referencePopulations: [Double] = [
@@ -113,8 +115,10 @@ let benchmarks: @Sendable () -> Void = {
         let count = 1_000
         let input = syntheticGroups(count: count, seed: 20_240_611)
         let slices = (0..<count).map { g in
-            (deaths: input.deaths[(g * 20)..<(g * 20 + 20)].map { Double?($0) },
-             populations: input.populations[(g * 20)..<(g * 20 + 20)].map { Double?($0) })
+            (
+                deaths: input.deaths[(g * 20)..<(g * 20 + 20)].map { Double?($0) },
+                populations: input.populations[(g * 20)..<(g * 20 + 20)].map { Double?($0) }
+            )
         }
         benchmark.startMeasurement()
         let cpuStart = threadCPUNanoseconds()

@@ -58,7 +58,8 @@ enum SIIBenchmarkInputs {
         standardErrors: [
             1.638472426358545, 1.578192884542907, 1.5134355059640296, 1.7754906175801293, 1.7013390591981388,
             1.56412107376755, 1.3681148366878566, 1.4001418005940802, 2.4328463975781616, 1.5665181695934678,
-        ])
+        ]
+    )
     static let rate = (
         populations: [279012.0, 255993, 236961, 214315, 192812, 183546, 168593, 164822, 154836, 138165],
         values: [
@@ -68,7 +69,8 @@ enum SIIBenchmarkInputs {
         standardErrors: [
             0.02458749781093432, 0.028651772387909245, 0.03313428067829554, 0.03465674221781768, 0.03747737394554521,
             0.041552591866051265, 0.04347834474318538, 0.045324801522114426, 0.04769567606225466, 0.05107105401330555,
-        ])
+        ]
+    )
     static let proportion = (
         populations: [34353.0, 32112, 27715, 25372, 23889, 23260, 23180, 24193, 23609, 24488],
         values: [
@@ -78,7 +80,8 @@ enum SIIBenchmarkInputs {
         standardErrors: [
             0.013197018471840493, 0.013599402535469379, 0.014903436058054755, 0.015942525582502205, 0.01703390526979317,
             0.017593885815626962, 0.018098141690297317, 0.018176743057472546, 0.01873422095544007, 0.019601724030759937,
-        ])
+        ]
+    )
 
     static func cases(_ method: SIISimulation) -> [(String, SIIBenchmarkCase)] {
         let levels = [ConfidenceLevel.ninetyFive]
@@ -125,7 +128,8 @@ enum SIIBenchmarkInputs {
                 "proportion_logit_transform_RII_\(method)",
                 SIIBenchmarkCase(
                     populations: p.populations, values: p.values, standardErrors: p.standardErrors,
-                    options: SIIOptions(valueType: .proportion, transform: true, levels: levels, computeRII: true, simulation: method),
+                    options: SIIOptions(
+                        valueType: .proportion, transform: true, levels: levels, computeRII: true, simulation: method),
                     sii: -0.1096462611125906, lower: -0.11490838449464633, upper: -0.10443087776045443)
             ),
         ]

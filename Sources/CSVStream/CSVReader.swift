@@ -115,8 +115,7 @@ public final class CSVReader {
     ///
     /// - Throws: the errors of ``init(path:options:)`` and ``nextRow()``.
     /// - Complexity: O(*n*) time and memory in the file's size; for lookups and tests, not bulk data.
-    public static func readAll(path: String, options: Options = .init()) throws -> (header: [String], rows: [[String]])
-    {
+    public static func readAll(path: String, options: Options = .init()) throws -> (header: [String], rows: [[String]]) {
         let reader = try CSVReader(path: path, options: options)
         return (reader.header.names, try reader.remainingRows())
     }

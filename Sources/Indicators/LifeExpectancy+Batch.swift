@@ -26,8 +26,9 @@ extension LifeExpectancy {
         levels: [ConfidenceLevel] = ConfidenceLevel.defaults, allStartAges: Bool = true
     ) -> LifeExpectancyBatch {
         let bands = bandCount
-        precondition(groupCount >= 0 && deaths.count == groupCount * bands && populations.count == groupCount * bands,
-                     "batch input must hold groupCount × 20 deaths and populations")
+        precondition(
+            groupCount >= 0 && deaths.count == groupCount * bands && populations.count == groupCount * bands,
+            "batch input must hold groupCount × 20 deaths and populations")
         let ages = allStartAges ? bands : 1
         let levelCount = levels.count
         let cells = groupCount * ages
@@ -42,20 +43,30 @@ extension LifeExpectancy {
         var groupBands = [UInt8](repeating: 0, count: groupCount)
 
         deaths.withUnsafeBufferPointer { d in
-        populations.withUnsafeBufferPointer { p in
-        z.withUnsafeBufferPointer { z in
-        values.withUnsafeMutableBufferPointer { values in
-        lowers.withUnsafeMutableBufferPointer { lowers in
-        uppers.withUnsafeMutableBufferPointer { uppers in
-        cellRules.withUnsafeMutableBufferPointer { cellRules in
-        groupRules.withUnsafeMutableBufferPointer { groupRules in
-        groupBands.withUnsafeMutableBufferPointer { groupBands in
-            BatchKernel.run(
-                groupCount: groupCount, slots: ages, levelCount: levelCount,
-                deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress, z95: z95,
-                values: values.baseAddress, lowers: lowers.baseAddress, uppers: uppers.baseAddress,
-                cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress, groupBands: groupBands.baseAddress)
-        }}}}}}}}}
+            populations.withUnsafeBufferPointer { p in
+                z.withUnsafeBufferPointer { z in
+                    values.withUnsafeMutableBufferPointer { values in
+                        lowers.withUnsafeMutableBufferPointer { lowers in
+                            uppers.withUnsafeMutableBufferPointer { uppers in
+                                cellRules.withUnsafeMutableBufferPointer { cellRules in
+                                    groupRules.withUnsafeMutableBufferPointer { groupRules in
+                                        groupBands.withUnsafeMutableBufferPointer { groupBands in
+                                            BatchKernel.run(
+                                                groupCount: groupCount, slots: ages, levelCount: levelCount,
+                                                deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress, z95: z95,
+                                                values: values.baseAddress, lowers: lowers.baseAddress,
+                                                uppers: uppers.baseAddress,
+                                                cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress,
+                                                groupBands: groupBands.baseAddress)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         return LifeExpectancyBatch(
             groupCount: groupCount, startAges: Array(startAges.prefix(ages)), levels: levels,
             values: values, lowers: lowers, uppers: uppers,

@@ -309,8 +309,9 @@ public struct LifeTable: Sendable {
     /// - Precondition: the three arrays have the same, non-zero length, and start ages increase.
     /// - Complexity: O(bands).
     public init(deaths: [Double], populations: [Double], startAges: [Int] = LifeExpectancy.startAges) {
-        precondition(!deaths.isEmpty && deaths.count == populations.count && deaths.count == startAges.count,
-                     "a life table needs one death count and one population per start age")
+        precondition(
+            !deaths.isEmpty && deaths.count == populations.count && deaths.count == startAges.count,
+            "a life table needs one death count and one population per start age")
         precondition(zip(startAges, startAges.dropFirst()).allSatisfy { $0 < $1 }, "start ages must increase")
         let count = deaths.count
         var columns = LifeTableKernel.Columns(count: count)
@@ -383,27 +384,44 @@ enum LifeTableKernel {
 
         init(count: Int) {
             let zero = [Double](repeating: 0, count: count)
-            (n, a, m, q, l, d, bigL, bigT, e, s2, w, se) = (zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero)
+            (n, a, m, q, l, d, bigL, bigT, e, s2, w, se) = (
+                zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero
+            )
         }
 
         mutating func withPointers(_ body: (Pointers) -> Void) {
             n.withUnsafeMutableBufferPointer { n in
-            a.withUnsafeMutableBufferPointer { a in
-            m.withUnsafeMutableBufferPointer { m in
-            q.withUnsafeMutableBufferPointer { q in
-            l.withUnsafeMutableBufferPointer { l in
-            d.withUnsafeMutableBufferPointer { d in
-            bigL.withUnsafeMutableBufferPointer { bigL in
-            bigT.withUnsafeMutableBufferPointer { bigT in
-            e.withUnsafeMutableBufferPointer { e in
-            s2.withUnsafeMutableBufferPointer { s2 in
-            w.withUnsafeMutableBufferPointer { w in
-            se.withUnsafeMutableBufferPointer { se in
-                body(Pointers(
-                    n: n.baseAddress, a: a.baseAddress, m: m.baseAddress, q: q.baseAddress!,
-                    l: l.baseAddress!, d: d.baseAddress!, bigL: bigL.baseAddress!, bigT: bigT.baseAddress,
-                    e: e.baseAddress!, s2: s2.baseAddress, w: w.baseAddress, se: se.baseAddress!))
-            }}}}}}}}}}}}
+                a.withUnsafeMutableBufferPointer { a in
+                    m.withUnsafeMutableBufferPointer { m in
+                        q.withUnsafeMutableBufferPointer { q in
+                            l.withUnsafeMutableBufferPointer { l in
+                                d.withUnsafeMutableBufferPointer { d in
+                                    bigL.withUnsafeMutableBufferPointer { bigL in
+                                        bigT.withUnsafeMutableBufferPointer { bigT in
+                                            e.withUnsafeMutableBufferPointer { e in
+                                                s2.withUnsafeMutableBufferPointer { s2 in
+                                                    w.withUnsafeMutableBufferPointer { w in
+                                                        se.withUnsafeMutableBufferPointer { se in
+                                                            body(
+                                                                Pointers(
+                                                                    n: n.baseAddress, a: a.baseAddress, m: m.baseAddress,
+                                                                    q: q.baseAddress!,
+                                                                    l: l.baseAddress!, d: d.baseAddress!, bigL: bigL.baseAddress!,
+                                                                    bigT: bigT.baseAddress,
+                                                                    e: e.baseAddress!, s2: s2.baseAddress, w: w.baseAddress,
+                                                                    se: se.baseAddress!))
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -237,7 +237,8 @@ public enum SlopeIndexOfInequality {
                     } else {
                         siiLimits.append(ordered(sLow * multiplier, sHigh * multiplier))
                         if let ratioStats {
-                            riiLimits.append(orderedRatio(ratioStats[2 * level], ratioStats[2 * level + 1], invert: multiplier < 0))
+                            riiLimits.append(
+                                orderedRatio(ratioStats[2 * level], ratioStats[2 * level + 1], invert: multiplier < 0))
                         }
                     }
                 }
@@ -265,8 +266,10 @@ public enum SlopeIndexOfInequality {
                         sums[l].siiLower += absoluteDifference(other.sii[l].lower, first.sii[l].lower) / 9
                         sums[l].siiUpper += absoluteDifference(other.sii[l].upper, first.sii[l].upper) / 9
                         if options.computeRII {
-                            sums[l].riiLower = (sums[l].riiLower ?? 0) + absoluteDifference(other.rii[l].lower, first.rii[l].lower) / 9
-                            sums[l].riiUpper = (sums[l].riiUpper ?? 0) + absoluteDifference(other.rii[l].upper, first.rii[l].upper) / 9
+                            sums[l].riiLower =
+                                (sums[l].riiLower ?? 0) + absoluteDifference(other.rii[l].lower, first.rii[l].lower) / 9
+                            sums[l].riiUpper =
+                                (sums[l].riiUpper ?? 0) + absoluteDifference(other.rii[l].upper, first.rii[l].upper) / 9
                         }
                     }
                 }
@@ -287,9 +290,13 @@ public enum SlopeIndexOfInequality {
     ///   non-finite limit, upper < lower, a rate limit ≤ 0 (no logarithm), or a proportion
     ///   limit outside (0, 1), and for arrays of different lengths.
     /// - Complexity: O(k).
-    public static func standardErrors(lower: [Double?], upper: [Double?], valueType: SIIValueType) throws(IndicatorError) -> [Double] {
+    public static func standardErrors(lower: [Double?], upper: [Double?], valueType: SIIValueType) throws(IndicatorError)
+        -> [Double]
+    {
         guard lower.count == upper.count else {
-            throw IndicatorError("lower and upper confidence limits must have one value per quantile (SII)", value: "\(lower.count) and \(upper.count)")
+            throw IndicatorError(
+                "lower and upper confidence limits must have one value per quantile (SII)",
+                value: "\(lower.count) and \(upper.count)")
         }
         let z = ConfidenceLevel.ninetyFive.z
         var result: [Double] = []
@@ -305,17 +312,22 @@ public enum SlopeIndexOfInequality {
             switch valueType {
             case .proportion:
                 for limit in [low, high] where !(limit > 0 && limit < 1) {
-                    throw IndicatorError("a proportion's confidence limit must lie in (0, 1) (SII value type 2)", band: band, value: "\(limit)")
+                    throw IndicatorError(
+                        "a proportion's confidence limit must lie in (0, 1) (SII value type 2)", band: band, value: "\(limit)")
                 }
             case .rate:
                 for limit in [low, high] where !(limit > 0) {
-                    throw IndicatorError("a rate's confidence limit must be positive to take its logarithm (SII value type 1)", band: band, value: "\(limit)")
+                    throw IndicatorError(
+                        "a rate's confidence limit must be positive to take its logarithm (SII value type 1)", band: band,
+                        value: "\(limit)")
                 }
             case .untransformed:
                 break
             }
             guard high >= low else {
-                throw IndicatorError("upper confidence limit is below the lower limit, giving a negative standard error (SII)", band: band, value: "\(low), \(high)")
+                throw IndicatorError(
+                    "upper confidence limit is below the lower limit, giving a negative standard error (SII)", band: band,
+                    value: "\(low), \(high)")
             }
             result.append((forward(high, valueType) - forward(low, valueType)) / (2 * z))
         }
@@ -332,9 +344,13 @@ public enum SlopeIndexOfInequality {
     /// - Throws: `IndicatorError` for a population ≤ 0, a count < 0 or > population, and a count
     ///   of 0 or equal to the population (the proportion must lie in (0, 1)).
     /// - Complexity: O(k).
-    public static func proportions(counts: [Double], populations: [Double]) throws(IndicatorError) -> (values: [Double], standardErrors: [Double]) {
+    public static func proportions(counts: [Double], populations: [Double]) throws(IndicatorError) -> (
+        values: [Double], standardErrors: [Double]
+    ) {
         guard counts.count == populations.count else {
-            throw IndicatorError("counts and populations must have one value per quantile (SII)", value: "\(counts.count) and \(populations.count)")
+            throw IndicatorError(
+                "counts and populations must have one value per quantile (SII)", value: "\(counts.count) and \(populations.count)"
+            )
         }
         let z = ConfidenceLevel.ninetyFive.z
         var values: [Double] = []
@@ -344,9 +360,12 @@ public enum SlopeIndexOfInequality {
             let x = counts[j]
             let n = populations[j]
             guard n > 0, n.isFinite else { throw IndicatorError("population must be positive (SII)", band: band, value: "\(n)") }
-            guard x >= 0, x <= n else { throw IndicatorError("count must lie between 0 and the population (SII)", band: band, value: "\(x)") }
+            guard x >= 0, x <= n else {
+                throw IndicatorError("count must lie between 0 and the population (SII)", band: band, value: "\(x)")
+            }
             guard x > 0, x < n else {
-                throw IndicatorError("a proportion must lie in (0, 1) for the logit scale (SII value type 2)", band: band, value: "\(x)/\(n)")
+                throw IndicatorError(
+                    "a proportion must lie in (0, 1) for the logit scale (SII value type 2)", band: band, value: "\(x)/\(n)")
             }
             let root = z * (z * z + 4 * x * (1 - x / n)).squareRoot()
             let lower = (2 * x + z * z - root) / (2 * (n + z * z))
@@ -374,7 +393,8 @@ public enum SlopeIndexOfInequality {
                     throw IndicatorError("standard error is missing (SII)", band: "quantile \(j + 1)")
                 }
                 guard se >= 0, se.isFinite else {
-                    throw IndicatorError("standard error must be a non-negative number (SII)", band: "quantile \(j + 1)", value: "\(se)")
+                    throw IndicatorError(
+                        "standard error must be a non-negative number (SII)", band: "quantile \(j + 1)", value: "\(se)")
                 }
                 result.append(se)
             }
@@ -407,7 +427,9 @@ public enum SlopeIndexOfInequality {
     /// number of quantiles in the input), repeats one, or has a quantile with a missing (nil or
     /// NaN) population or value. Rows are matched by position across the three arrays.
     /// - Complexity: O(k).
-    public static func validateGroup(quantiles: [Int], populations: [Double?], values: [Double?], expectedQuantileCount: Int) -> String? {
+    public static func validateGroup(quantiles: [Int], populations: [Double?], values: [Double?], expectedQuantileCount: Int)
+        -> String?
+    {
         guard quantiles.count == populations.count, quantiles.count == values.count else {
             return "group dropped: quantiles, populations and values have different lengths"
         }
@@ -432,7 +454,9 @@ public enum SlopeIndexOfInequality {
     // MARK: - Internals
 
     /// Checks `compute`'s arguments, in the order the reference tools report them.
-    static func validate(populations: [Double], values: [Double], standardErrors: [Double], options: SIIOptions) throws(IndicatorError) {
+    static func validate(populations: [Double], values: [Double], standardErrors: [Double], options: SIIOptions)
+        throws(IndicatorError)
+    {
         let k = populations.count
         guard values.count == k, standardErrors.count == k else {
             throw IndicatorError(
@@ -449,7 +473,8 @@ public enum SlopeIndexOfInequality {
             throw IndicatorError("SII multiplier must be finite", value: "\(options.multiplier)")
         }
         if options.transform && options.valueType == .untransformed {
-            throw IndicatorError("transform applies to rates (value type 1) and proportions (value type 2), not to value type 0 (SII)")
+            throw IndicatorError(
+                "transform applies to rates (value type 1) and proportions (value type 2), not to value type 0 (SII)")
         }
         for j in 0..<k {
             let band = "quantile \(j + 1)"
@@ -468,7 +493,8 @@ public enum SlopeIndexOfInequality {
                 }
             case .rate:
                 guard v > 0 else {
-                    throw IndicatorError("a rate must be positive to take its logarithm (SII value type 1)", band: band, value: "\(v)")
+                    throw IndicatorError(
+                        "a rate must be positive to take its logarithm (SII value type 1)", band: band, value: "\(v)")
                 }
             case .untransformed:
                 break
@@ -485,7 +511,8 @@ public enum SlopeIndexOfInequality {
     }
 
     /// SII, RII and intercept from the fitted coefficients (METHODS.md §6).
-    static func pointEstimates(beta0: Double, beta1: Double, options: SIIOptions) -> (sii: Double, rii: Double, intercept: Double) {
+    static func pointEstimates(beta0: Double, beta1: Double, options: SIIOptions) -> (sii: Double, rii: Double, intercept: Double)
+    {
         let multiplier = options.multiplier
         if options.transform {
             let top = backTransform(beta0 + beta1, options.valueType)

@@ -22,7 +22,8 @@ public struct LAPACKError: Error, CustomStringConvertible, Equatable, Sendable {
         }
         switch routine {
         case "dposv":
-            return "LAPACK dposv: the matrix is not positive definite (leading minor \(info)); the regression columns are collinear"
+            return
+                "LAPACK dposv: the matrix is not positive definite (leading minor \(info)); the regression columns are collinear"
         default:
             return "LAPACK \(routine) failed with info = \(info)"
         }

@@ -103,7 +103,8 @@ public enum Selection {
                 brackets[brackets.count - 1].highPosition = max(last.highPosition, position.high)
                 brackets[brackets.count - 1].ranks.append(rank)
             } else {
-                brackets.append(Bracket(low: low, high: high, lowPosition: position.low, highPosition: position.high, ranks: [rank]))
+                brackets.append(
+                    Bracket(low: low, high: high, lowPosition: position.low, highPosition: position.high, ranks: [rank]))
             }
         }
 
@@ -135,7 +136,11 @@ public enum Selection {
             var wanted: [Int] = []
             for rank in brackets[b].ranks {
                 let local = rank - below[b]
-                if counts[b] <= capacities[b] && local >= 0 && local < counts[b] { wanted.append(local) } else { missed.append(rank) }
+                if counts[b] <= capacities[b] && local >= 0 && local < counts[b] {
+                    wanted.append(local)
+                } else {
+                    missed.append(rank)
+                }
             }
             if wanted.isEmpty { continue }
             var localFound: [Int: Double] = [:]

@@ -20,31 +20,52 @@ struct AggregateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The counts file (plain or .csv.gz).", valueName: "file"))
     var counts: String
 
-    @Option(help: ArgumentHelp("The deprivation edition: imd2019, or the path of an IMD-like CSV (LSOA code, rank, optional decile).", valueName: "imd2019|file"))
+    @Option(
+        help: ArgumentHelp(
+            "The deprivation edition: imd2019, or the path of an IMD-like CSV (LSOA code, rank, optional decile).",
+            valueName: "imd2019|file"))
     var deprivation: String = "imd2019"
 
-    @Option(help: ArgumentHelp("Keys to group by, comma-separated, in output column order (e.g. la,decile,sex,age_band,year).", valueName: "key,key…"))
+    @Option(
+        help: ArgumentHelp(
+            "Keys to group by, comma-separated, in output column order (e.g. la,decile,sex,age_band,year).", valueName: "key,key…"
+        ))
     var by: String
 
     @Option(help: ArgumentHelp("Where to write the result CSV ('-' for standard output).", valueName: "file"))
     var output: String
 
-    @Option(name: .customLong("on-error"), help: ArgumentHelp("What to do with a bad row: fail (stop, exit 65, write nothing) or reject (write it to --rejects and go on).", valueName: "fail|reject"))
+    @Option(
+        name: .customLong("on-error"),
+        help: ArgumentHelp(
+            "What to do with a bad row: fail (stop, exit 65, write nothing) or reject (write it to --rejects and go on).",
+            valueName: "fail|reject"))
     var onError: RowPolicyArgument = .fail
 
-    @Option(help: ArgumentHelp("Where --on-error reject writes the rejected rows, each with its line and reason.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Where --on-error reject writes the rejected rows, each with its line and reason.", valueName: "file"))
     var rejects: String?
 
-    @Option(help: ArgumentHelp("Threads parsing a plain file (default: the number of cores); gzip input is inflated on a second thread.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Threads parsing a plain file (default: the number of cores); gzip input is inflated on a second thread.",
+            valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Age bands to sum into: le (20 life-table bands), esp2013 (19 ESP bands) or input (the file's own).", valueName: "le|esp2013|input"))
+    @Option(
+        help: ArgumentHelp(
+            "Age bands to sum into: le (20 life-table bands), esp2013 (19 ESP bands) or input (the file's own).",
+            valueName: "le|esp2013|input"))
     var bands: BandSchemeArgument = .input
 
-    @Option(name: .customLong("period-length"), help: ArgumentHelp("Years per rolling period for the period key (3 gives 2018-2020, 2019-2021, …).", valueName: "n"))
+    @Option(
+        name: .customLong("period-length"),
+        help: ArgumentHelp("Years per rolling period for the period key (3 gives 2018-2020, 2019-2021, …).", valueName: "n"))
     var periodLength: Int?
 
-    @Option(name: .customLong("local-within"), help: ArgumentHelp("The areas local deciles and quintiles are cut within.", valueName: "la|place|icb|region"))
+    @Option(
+        name: .customLong("local-within"),
+        help: ArgumentHelp("The areas local deciles and quintiles are cut within.", valueName: "la|place|icb|region"))
     var localWithin: AreaLevelArgument = .la
 
     @Option(name: .customLong("lsoa-column"), help: ArgumentHelp("The LSOA code column (default lsoa_code).", valueName: "col"))
@@ -56,16 +77,22 @@ struct AggregateCommand: ParsableCommand {
     @Option(name: .customLong("sex-column"), help: ArgumentHelp("The sex column (default sex).", valueName: "col"))
     var sexColumn: String?
 
-    @Option(name: .customLong("age-column"), help: ArgumentHelp("The age or age band column (default age_band).", valueName: "col"))
+    @Option(
+        name: .customLong("age-column"), help: ArgumentHelp("The age or age band column (default age_band).", valueName: "col"))
     var ageColumn: String?
 
-    @Option(name: .customLong("population-column"), help: ArgumentHelp("The population column (default population).", valueName: "col"))
+    @Option(
+        name: .customLong("population-column"),
+        help: ArgumentHelp("The population column (default population).", valueName: "col"))
     var populationColumn: String?
 
     @Option(name: .customLong("deaths-column"), help: ArgumentHelp("The deaths column (default deaths).", valueName: "col"))
     var deathsColumn: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
     var dataDir: String?
 
     func validate() throws {
@@ -93,7 +120,8 @@ struct AggregateCommand: ParsableCommand {
             for warning in summary.warnings { printToStandardError("healthgap: warning: \(warning)") }
             if request.onError == .reject {
                 printToStandardError(
-                    "healthgap: read \(summary.rowsRead) rows: \(summary.accepted) accepted, \(summary.rejected) rejected (written to \(rejects ?? ""))")
+                    "healthgap: read \(summary.rowsRead) rows: \(summary.accepted) accepted, \(summary.rejected) rejected (written to \(rejects ?? ""))"
+                )
             }
         } catch {
             printToStandardError("healthgap: error: \(error.description)")

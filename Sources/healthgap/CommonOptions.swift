@@ -22,7 +22,9 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where to write the result CSV (default: standard output).", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Worker threads for methods that run groups in parallel (default: the number of cores).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Worker threads for methods that run groups in parallel (default: the number of cores).", valueName: "n"))
     var threads: Int?
 
     @Option(
@@ -56,7 +58,9 @@ struct CommonOptions: ParsableArguments {
 
     /// The pipeline's request for these options.
     func request() throws -> MethodRequest {
-        MethodRequest(input: input, by: byColumns, levels: try levels, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, onError: onError.policy)
+        MethodRequest(
+            input: input, by: byColumns, levels: try levels, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            onError: onError.policy)
     }
 }
 

@@ -15,7 +15,9 @@ struct DSRCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .customLong("age-band"), help: ArgumentHelp("The age band column (labels such as 0-4, 90+, or start ages).", valueName: "col"))
+    @Option(
+        name: .customLong("age-band"),
+        help: ArgumentHelp("The age band column (labels such as 0-4, 90+, or start ages).", valueName: "col"))
     var ageBand: String
 
     @Option(help: ArgumentHelp("The event count column.", valueName: "col"))
@@ -30,7 +32,9 @@ struct DSRCommand: ParsableCommand {
             valueName: "esp2013|esp1976|file.csv|column:col"))
     var standard: String = "esp2013"
 
-    @Option(help: ArgumentHelp("Restrict to this age range, e.g. 0-74 (the standard's bands in that range and their weights).", valueName: "a-b"))
+    @Option(
+        help: ArgumentHelp(
+            "Restrict to this age range, e.g. 0-74 (the standard's bands in that range and their weights).", valueName: "a-b"))
     var ages: String?
 
     @Option(

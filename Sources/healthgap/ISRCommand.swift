@@ -26,25 +26,35 @@ struct ISRCommand: ParsableCommand {
     @Option(name: .customLong("ref-count"), help: ArgumentHelp("The reference count column on each row.", valueName: "col"))
     var refCount: String?
 
-    @Option(name: .customLong("ref-population"), help: ArgumentHelp("The reference population column on each row.", valueName: "col"))
+    @Option(
+        name: .customLong("ref-population"), help: ArgumentHelp("The reference population column on each row.", valueName: "col"))
     var refPopulation: String?
 
     @Option(help: ArgumentHelp("A reference table (CSV) joined by age band.", valueName: "file.csv"))
     var reference: String?
 
-    @Option(name: .customLong("reference-age-band"), help: ArgumentHelp("The reference table's age band column (default: as --age-band).", valueName: "col"))
+    @Option(
+        name: .customLong("reference-age-band"),
+        help: ArgumentHelp("The reference table's age band column (default: as --age-band).", valueName: "col"))
     var referenceAgeBand: String?
 
-    @Option(name: .customLong("reference-count"), help: ArgumentHelp("The reference table's count column (default: as --count).", valueName: "col"))
+    @Option(
+        name: .customLong("reference-count"),
+        help: ArgumentHelp("The reference table's count column (default: as --count).", valueName: "col"))
     var referenceCount: String?
 
-    @Option(name: .customLong("reference-population"), help: ArgumentHelp("The reference table's population column (default: as --population).", valueName: "col"))
+    @Option(
+        name: .customLong("reference-population"),
+        help: ArgumentHelp("The reference table's population column (default: as --population).", valueName: "col"))
     var referencePopulation: String?
 
-    @Option(name: .customLong("observed-totals"), help: ArgumentHelp("A CSV of observed totals keyed by the --by columns.", valueName: "file.csv"))
+    @Option(
+        name: .customLong("observed-totals"),
+        help: ArgumentHelp("A CSV of observed totals keyed by the --by columns.", valueName: "file.csv"))
     var observedTotals: String?
 
-    @Option(name: .customLong("observed-column"), help: ArgumentHelp("The observed totals file's total column.", valueName: "col"))
+    @Option(
+        name: .customLong("observed-column"), help: ArgumentHelp("The observed totals file's total column.", valueName: "col"))
     var observedColumn: String?
 
     @Flag(help: "Report the indirectly standardised rate (ratio × reference rate) instead of the ratio.")

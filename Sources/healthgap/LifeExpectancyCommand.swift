@@ -14,7 +14,9 @@ struct LifeExpectancyCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .customLong("start-age"), help: ArgumentHelp("The age column: start ages (0, 1, 5, …) or band labels (1-4, 90+).", valueName: "col"))
+    @Option(
+        name: .customLong("start-age"),
+        help: ArgumentHelp("The age column: start ages (0, 1, 5, …) or band labels (1-4, 90+).", valueName: "col"))
     var startAge: String
 
     @Option(help: ArgumentHelp("The deaths column.", valueName: "col"))
@@ -35,7 +37,8 @@ struct LifeExpectancyCommand: ParsableCommand {
     func ages() throws -> [Int]? {
         if leAge.lowercased() == "all" { return nil }
         return try columnList(leAge).map { text in
-            guard let age = Int(text), [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90].contains(age)
+            guard let age = Int(text),
+                [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90].contains(age)
             else { throw ValidationError("--le-age: '\(text)' is not a life-table start age (0, 1, 5, 10, …, 90) or 'all'") }
             return age
         }

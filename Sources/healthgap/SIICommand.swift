@@ -26,7 +26,8 @@ struct SIICommand: ParsableCommand {
     @Option(help: ArgumentHelp("The value column (life expectancy, rate, or proportion in (0, 1)).", valueName: "col"))
     var value: String?
 
-    @Option(help: ArgumentHelp("A count column instead of --value: the value is count/population (value type 2).", valueName: "col"))
+    @Option(
+        help: ArgumentHelp("A count column instead of --value: the value is count/population (value type 2).", valueName: "col"))
     var count: String?
 
     @Option(name: .customLong("lower-cl"), help: ArgumentHelp("The 95% lower confidence limit column.", valueName: "col"))
@@ -40,7 +41,8 @@ struct SIICommand: ParsableCommand {
 
     @Option(
         name: .customLong("value-type"),
-        help: ArgumentHelp("0: no transform (e.g. life expectancy); 1: rate (log scale); 2: proportion (logit scale).", valueName: "0|1|2"))
+        help: ArgumentHelp(
+            "0: no transform (e.g. life expectancy); 1: rate (log scale); 2: proportion (logit scale).", valueName: "0|1|2"))
     var valueType: Int?
 
     @Flag(help: "Fit on the log (type 1) or logit (type 2) scale.")

@@ -4,7 +4,8 @@ import Pipeline
 /// `healthgap rate`: crude rates with Byar's or exact Poisson limits.
 struct RateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rate", abstract: "Crude rates (Σcount / Σpopulation per group) with Byar's (count ≥ 10) or exact Poisson limits.")
+        commandName: "rate",
+        abstract: "Crude rates (Σcount / Σpopulation per group) with Byar's (count ≥ 10) or exact Poisson limits.")
 
     @OptionGroup var common: CommonOptions
 
@@ -72,7 +73,8 @@ struct MeanCommand: ParsableCommand {
 struct QuantilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantiles",
-        abstract: "Assigns quantiles (e.g. deciles) of a value within each --by group; writes every input column plus 'quantile'.",
+        abstract:
+            "Assigns quantiles (e.g. deciles) of a value within each --by group; writes every input column plus 'quantile'.",
         discussion: "Ties take the smallest rank. A group with fewer values than quantiles gets none, with a warning.")
 
     @OptionGroup var common: CommonOptions

@@ -31,10 +31,15 @@ struct SynthCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the true life expectancy at birth by sex and decile.", valueName: "file"))
     var truth: String?
 
-    @Option(help: ArgumentHelp("Generating threads (default: the number of cores); the output does not depend on it.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Generating threads (default: the number of cores); the output does not depend on it.", valueName: "n")
+    )
     var threads: Int?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
     var dataDir: String?
 
     func yearRange() throws -> ClosedRange<Int> {

@@ -24,16 +24,24 @@ private let corpus = "Tests/PipelineTests/Malformed/"
         Case(file: "negative_count.csv", message: ":3: column 6 (deaths): \"-1\" \(countExpected)"),
         Case(
             file: "unknown_lsoa.csv",
-            message: ":3: column 1 (lsoa_code): \"E01999999\" is not allowed: expected an LSOA code of the IMD 2019 geography (32844 LSOAs, e.g. E01000001)"),
+            message:
+                ":3: column 1 (lsoa_code): \"E01999999\" is not allowed: expected an LSOA code of the IMD 2019 geography (32844 LSOAs, e.g. E01000001)"
+        ),
         Case(
             file: "duplicate_key.csv",
-            message: ":4: column 1 (lsoa_code): \"E01006512, 2018, Male, 0\" is not allowed: expected one row per lsoa × year × sex × age band (this key is on an earlier line)"),
+            message:
+                ":4: column 1 (lsoa_code): \"E01006512, 2018, Male, 0\" is not allowed: expected one row per lsoa × year × sex × age band (this key is on an earlier line)"
+        ),
         Case(
             file: "unmappable_age.csv", arguments: ["--bands", "le"],
-            message: ":3: column 4 (age_band): \"85+\" is not allowed: expected an age band inside one life-table band (0, 1-4, 5-9, …, 90+); it spans 85-89 and 90+"),
+            message:
+                ":3: column 4 (age_band): \"85+\" is not allowed: expected an age band inside one life-table band (0, 1-4, 5-9, …, 90+); it spans 85-89 and 90+"
+        ),
         Case(
             file: "unparseable_age.csv",
-            message: ":3: column 4 (age_band): \"old\" is not allowed: expected an age or age band such as 0, 1-4, 5-9 or 90+ (ages 0 to 150)"),
+            message:
+                ":3: column 4 (age_band): \"old\" is not allowed: expected an age or age band such as 0, 1-4, 5-9 or 90+ (ages 0 to 150)"
+        ),
         Case(
             file: "unknown_sex.csv",
             message: ":3: column 3 (sex): \"Persons\" is not allowed: expected Male or Female (or M/F, 1/2; any case)"),
@@ -65,7 +73,8 @@ private let corpus = "Tests/PipelineTests/Malformed/"
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "healthgap: read 11 rows: 2 accepted, 9 rejected (written to \(rejects))\n")
         // Deaths above population in one LSOA cell (line 11: 4 deaths among 3 people aged 90+) is accepted.
-        #expect(try String(contentsOfFile: output, encoding: .utf8) == "sex,age_band,population,deaths\nMale,0,8,0\nFemale,90+,3,4\n")
+        #expect(
+            try String(contentsOfFile: output, encoding: .utf8) == "sex,age_band,population,deaths\nMale,0,8,0\nFemale,90+,3,4\n")
 
         func invalid(_ line: Int, _ column: Int, _ name: String, _ text: String, _ expected: String) -> String {
             "\(file):\(line): column \(column) (\(name)): \"\(text)\" is not allowed: expected \(expected)"
@@ -85,12 +94,16 @@ private let corpus = "Tests/PipelineTests/Malformed/"
             ],
             [
                 "7", "1", "lsoa_code", "E01006512, 2018, Male, 0",
-                invalid(7, 1, "lsoa_code", "E01006512, 2018, Male, 0", "one row per lsoa × year × sex × age band (this key is on an earlier line)"),
+                invalid(
+                    7, 1, "lsoa_code", "E01006512, 2018, Male, 0",
+                    "one row per lsoa × year × sex × age band (this key is on an earlier line)"),
                 "E01006512,2018,Male,0,9,1",
             ],
             [
                 "8", "4", "age_band", "85+",
-                invalid(8, 4, "age_band", "85+", "an age band inside one life-table band (0, 1-4, 5-9, …, 90+); it spans 85-89 and 90+"),
+                invalid(
+                    8, 4, "age_band", "85+",
+                    "an age band inside one life-table band (0, 1-4, 5-9, …, 90+); it spans 85-89 and 90+"),
                 "E01006512,2018,Male,85+,3,4",
             ],
             [
@@ -133,7 +146,10 @@ private let corpus = "Tests/PipelineTests/Malformed/"
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
         }
         let result = try Healthgap.run(
-            ["aggregate", "--counts", "k.csv.gz", "--by", "place,local_decile,sex", "--local-within", "place", "--bands", "le", "--output", "-"],
+            [
+                "aggregate", "--counts", "k.csv.gz", "--by", "place,local_decile,sex", "--local-within", "place", "--bands", "le",
+                "--output", "-",
+            ],
             in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try parseCSV(result.stdout)
@@ -150,7 +166,9 @@ private let corpus = "Tests/PipelineTests/Malformed/"
         let missing = try Healthgap.run(["aggregate", "--counts", "no/such/file.csv", "--by", "la", "--output", "-"])
         #expect(missing.status == 66)
         #expect(missing.stderr.hasPrefix("healthgap: error: no/such/file.csv: cannot open"))
-        let noRejects = try Healthgap.run(["aggregate", "--counts", corpus + "mixed.csv", "--by", "la", "--output", "-", "--on-error", "reject"])
+        let noRejects = try Healthgap.run([
+            "aggregate", "--counts", corpus + "mixed.csv", "--by", "la", "--output", "-", "--on-error", "reject",
+        ])
         #expect(noRejects.status == 64)
         let areas = try Healthgap.run(["synth", "--areas", "E99999999", "--output", "/tmp/never.csv"])
         #expect(areas.status == 64 && areas.stderr.contains("'E99999999' is not a local authority"))

@@ -20,7 +20,8 @@ private let phe = "../shared/reference/phe/"
         #expect(rows.count == 20)
         for (row, want) in zip(rows, expected) {
             #expect(row["start_age"] == want["start_age"])
-            expectClose(fixtureNumber(row["value"]), fixtureNumber(want["expected_le"]), absolute: 1e-4, "age \(row["start_age"]!)")
+            expectClose(
+                fixtureNumber(row["value"]), fixtureNumber(want["expected_le"]), absolute: 1e-4, "age \(row["start_age"]!)")
             expectClose(fixtureNumber(row["lower95_0cl"]), fixtureNumber(want["expected_lower95"]), absolute: 1e-4)
             expectClose(fixtureNumber(row["upper95_0cl"]), fixtureNumber(want["expected_upper95"]), absolute: 1e-4)
         }
@@ -82,7 +83,10 @@ private let phe = "../shared/reference/phe/"
     @Test(arguments: [
         ("err1", "Age Band", "stdpop", 7, "band 25-29: count must be a non-negative number (value -26)"),
         ("err3", "Age Band", "stdpop", 3, "band 5-9: population must be positive for a DSR (value -558)"),
-        ("err4", "Age Band", "stdpop", 7, "band 25-29: standard population column stdpop: weight must be a non-negative number (value -6000)"),
+        (
+            "err4", "Age Band", "stdpop", 7,
+            "band 25-29: standard population column stdpop: weight must be a non-negative number (value -6000)"
+        ),
     ])
     func invalidInputStopsWithExit65NamingFileRowBandAndValue(
         file: String, band: String, weights: String, line: Int, message: String
@@ -102,7 +106,9 @@ private let phe = "../shared/reference/phe/"
         let args = ["dsr", "--input", path, "--by", "area", "--age-band", "ageband", "--count", "count", "--population", "pop"]
         let failed = try Healthgap.run(args)
         #expect(failed.status == 65)
-        #expect(failed.stderr == "healthgap: error: \(path):3: group area=Area1, band 5-9: population must be positive for a DSR (value 0)\n")
+        #expect(
+            failed.stderr
+                == "healthgap: error: \(path):3: group area=Area1, band 5-9: population must be positive for a DSR (value 0)\n")
         let suppressed = try Healthgap.run(args + ["--on-error", "suppress"])
         #expect(suppressed.status == 0)
         let rows = try parseCSV(suppressed.stdout)
@@ -135,7 +141,9 @@ private let phe = "../shared/reference/phe/"
             "--count", "count", "--population", "pop", "--ref-count", "refcount", "--ref-population", "refpop", "--rate",
         ])
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("area,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,observed,expected,ref_rate,note\n"))
+        #expect(
+            result.stdout.hasPrefix(
+                "area,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,observed,expected,ref_rate,note\n"))
         let rows = try parseCSV(result.stdout)
         let expected = try Fixtures.table(Fixtures.reference("testdata_DSR_ISR__testresults_ISR.csv"))
             .filter { $0["statistic"] == "indirectly standardised rate per 100000" && $0["area"]!.hasPrefix("testdata") }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Indicators
 
 @Suite struct AgeBandTests {
@@ -21,7 +22,10 @@ import Testing
     }
 
     @Test func unknownLabelIsAnErrorNamingIt() {
-        #expect(throws: IndicatorError("is not an age band (expected a start age such as 5, or a band such as 5-9 or 90+)", band: "old")) {
+        #expect(
+            throws: IndicatorError(
+                "is not an age band (expected a start age such as 5, or a band such as 5-9 or 90+)", band: "old")
+        ) {
             try AgeBand.resolve(labels: ["0-4", "old"])
         }
     }

@@ -1,5 +1,6 @@
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 @Suite struct CrudeRateTests {
@@ -46,12 +47,15 @@ import _TestSupport
 
     @Test func missingInputsGiveAnEmptyValueWithANote() throws {
         let levels = ConfidenceLevel.defaults
-        #expect(try CrudeRate.estimate(count: nil, population: 100, levels: levels)
-            == .suppressed(levels: 2, note: "count missing"))
-        #expect(try CrudeRate.estimate(count: 10, population: nil, levels: levels)
-            == .suppressed(levels: 2, note: "population missing"))
-        #expect(try CrudeRate.estimate(count: .nan, population: .nan, levels: levels)
-            == .suppressed(levels: 2, note: "count and population missing"))
+        #expect(
+            try CrudeRate.estimate(count: nil, population: 100, levels: levels)
+                == .suppressed(levels: 2, note: "count missing"))
+        #expect(
+            try CrudeRate.estimate(count: 10, population: nil, levels: levels)
+                == .suppressed(levels: 2, note: "population missing"))
+        #expect(
+            try CrudeRate.estimate(count: .nan, population: .nan, levels: levels)
+                == .suppressed(levels: 2, note: "count and population missing"))
         // A population of 0 without a count is just a missing rate.
         #expect(try CrudeRate.estimate(count: nil, population: 0, levels: levels).value == nil)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 @Suite struct DeprivationQuantilesTests {
@@ -46,7 +47,8 @@ import _TestSupport
         #expect(!groups.isEmpty)
         var checked = 0
         for (key, group) in groups {
-            let invert = groupSet == "None"
+            let invert =
+                groupSet == "None"
                 ? true
                 : try DeprivationQuantiles.invert(forPolarities: group.map { $0["Polarity"] ?? "" })
             let names = Set(group.map { $0["QuantileNm"] ?? "" })
@@ -59,7 +61,8 @@ import _TestSupport
             for i in group.indices {
                 #expect(
                     quantiles[i] == expected[i],
-                    "group \(key), area \(group[i]["AreaCode"] ?? "?"), value \(group[i]["Value"] ?? "?"): expected \(expected[i].map(String.init) ?? "none"), got \(quantiles[i].map(String.init) ?? "none")")
+                    "group \(key), area \(group[i]["AreaCode"] ?? "?"), value \(group[i]["Value"] ?? "?"): expected \(expected[i].map(String.init) ?? "none"), got \(quantiles[i].map(String.init) ?? "none")"
+                )
                 checked += 1
             }
         }

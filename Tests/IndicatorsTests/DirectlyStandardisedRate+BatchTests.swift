@@ -1,25 +1,17 @@
+import NumericCore
 import Testing
 import _TestSupport
-@testable import Indicators
 
-/// A small seeded generator for reproducible random groups (SplitMix64, Steele et al. 2014).
-private struct TestGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+@testable import Indicators
 
 @Suite struct DirectlyStandardisedRateBatchTests {
     static let esp2013 = StandardPopulation.esp2013
     static let labels = StandardPopulation.esp2013.bands.map(\.label)
 
     /// The three multiarea groups, aligned to ESP2013, as optional columns and as flat NaN-coded arrays.
-    static func multiareaGroups() throws -> (counts: [[Double?]], populations: [[Double?]], flatCounts: [Double], flatPopulations: [Double]) {
+    static func multiareaGroups() throws -> (
+        counts: [[Double?]], populations: [[Double?]], flatCounts: [Double], flatPopulations: [Double]
+    ) {
         let rows = fixtureRows("testdata_DSR_ISR__testdata_multiarea.csv")
         var counts: [[Double?]] = [], populations: [[Double?]] = []
         for area in ["testdata_big", "testdata_small", "testdata_tiny"] {
@@ -56,7 +48,7 @@ private struct TestGenerator: RandomNumberGenerator {
     /// Random groups (counts 0–60 with some missing, populations 1–5,000, some small totals, 1–3 levels): batch == compute.
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomBatchEqualsCompute(seed: UInt64) throws {
-        var rng = TestGenerator(state: seed)
+        var rng = SplitMix64(state: seed)
         let bands = 19
         let groupCount = 2_000
         let allLevels = [ConfidenceLevel(0.9)!, level95, level998]
@@ -118,16 +110,18 @@ private struct TestGenerator: RandomNumberGenerator {
     @Test func invalidWeightIsReportedAgainstGroupZero() {
         var weights = Self.esp2013.weights
         weights[5] = -6000
-        #expect(throws: DirectlyStandardisedRate.BatchError(
-            groupIndex: 0,
-            error: IndicatorError("standard weight must be a non-negative number", band: "25-29", value: "-6000"))
+        #expect(
+            throws: DirectlyStandardisedRate.BatchError(
+                groupIndex: 0,
+                error: IndicatorError("standard weight must be a non-negative number", band: "25-29", value: "-6000"))
         ) {
             try DirectlyStandardisedRate.batch(
                 counts: [], populations: [], groupCount: 0, weights: weights, bandLabels: Self.labels,
                 levels: ConfidenceLevel.defaults)
         }
-        #expect(throws: DirectlyStandardisedRate.BatchError(
-            groupIndex: 0, error: IndicatorError("the standard weights sum to 0"))
+        #expect(
+            throws: DirectlyStandardisedRate.BatchError(
+                groupIndex: 0, error: IndicatorError("the standard weights sum to 0"))
         ) {
             try DirectlyStandardisedRate.batch(
                 counts: [1], populations: [1], groupCount: 1, weights: [0], levels: ConfidenceLevel.defaults)
@@ -135,8 +129,9 @@ private struct TestGenerator: RandomNumberGenerator {
     }
 
     @Test func noGroupsGiveNoResults() throws {
-        #expect(try DirectlyStandardisedRate.batch(
-            counts: [], populations: [], groupCount: 0, weights: Self.esp2013.weights, levels: ConfidenceLevel.defaults
-        ).isEmpty)
+        #expect(
+            try DirectlyStandardisedRate.batch(
+                counts: [], populations: [], groupCount: 0, weights: Self.esp2013.weights, levels: ConfidenceLevel.defaults
+            ).isEmpty)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 /// A group's rows joined to a standard by band label: the aligned columns.
@@ -23,11 +24,14 @@ func expectMatches(
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let tolerance = 1e-4
-    expectClose(result.totalCount, row.number("total_count"), relative: tolerance, "total_count, \(row)",
+    expectClose(
+        result.totalCount, row.number("total_count"), relative: tolerance, "total_count, \(row)",
         sourceLocation: sourceLocation)
-    expectClose(result.totalPopulation, row.number("total_pop"), relative: tolerance, "total_pop, \(row)",
+    expectClose(
+        result.totalPopulation, row.number("total_pop"), relative: tolerance, "total_pop, \(row)",
         sourceLocation: sourceLocation)
-    expectClose(result.estimate.value, row.number("value"), relative: tolerance, "value, \(row)",
+    expectClose(
+        result.estimate.value, row.number("value"), relative: tolerance, "value, \(row)",
         sourceLocation: sourceLocation)
     let columns = [("lower95_0cl", "upper95_0cl"), ("lower99_8cl", "upper99_8cl")]
     for (k, (lower, upper)) in columns.prefix(levels).enumerated() {
@@ -35,13 +39,16 @@ func expectMatches(
             Issue.record("no limits at level \(k), \(row)", sourceLocation: sourceLocation)
             return
         }
-        expectClose(result.estimate.limits[k].lower, row.number(lower), relative: tolerance, "\(lower), \(row)",
+        expectClose(
+            result.estimate.limits[k].lower, row.number(lower), relative: tolerance, "\(lower), \(row)",
             sourceLocation: sourceLocation)
-        expectClose(result.estimate.limits[k].upper, row.number(upper), relative: tolerance, "\(upper), \(row)",
+        expectClose(
+            result.estimate.limits[k].upper, row.number(upper), relative: tolerance, "\(upper), \(row)",
             sourceLocation: sourceLocation)
     }
     if row["statistic"].contains("total count < 10") {
-        #expect(result.estimate.note == DirectlyStandardisedRate.smallCountNote, "\(row)",
+        #expect(
+            result.estimate.note == DirectlyStandardisedRate.smallCountNote, "\(row)",
             sourceLocation: sourceLocation)
     } else {
         #expect(result.estimate.note == nil, "\(row)", sourceLocation: sourceLocation)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 @Suite struct InequalityRangeTests {
@@ -43,9 +44,11 @@ import _TestSupport
         let r = InequalityRange.absolute(
             mostDeprived: RangeInput(value: 74), leastDeprived: RangeInput(value: 82, lower95: 81, upper95: 83),
             levels: Self.levels)
-        #expect(r == Estimate(
-            value: 8, limits: [.missing, .missing],
-            note: "limits not computed: no 95% limits or standard error for quantile 1"))
+        #expect(
+            r
+                == Estimate(
+                    value: 8, limits: [.missing, .missing],
+                    note: "limits not computed: no 95% limits or standard error for quantile 1"))
     }
 
     @Test func absoluteRangeWithReversedLimits() {
@@ -137,9 +140,12 @@ import _TestSupport
     @Test func core20WithASuppressedPartNamesIt() {
         let le = Estimate(value: nil, limits: [.missing, .missing], note: "total population ≤ 5,000")
         let core20 = RangeInput(le, levels: Self.levels)
-        let rest = RangeInput(Estimate(value: 80, limits: [
-            ConfidenceLimits(lower: 79, upper: 81), ConfidenceLimits(lower: 78, upper: 82),
-        ]), levels: Self.levels)
+        let rest = RangeInput(
+            Estimate(
+                value: 80,
+                limits: [
+                    ConfidenceLimits(lower: 79, upper: 81), ConfidenceLimits(lower: 78, upper: 82),
+                ]), levels: Self.levels)
         #expect(rest.lower95 == 79 && rest.upper95 == 81)
         let gap = InequalityRange.absolute(mostDeprived: core20, leastDeprived: rest, levels: Self.levels, roles: .core20)
         #expect(gap == .suppressed(levels: 2, note: "not computed: Core20 value missing (total population ≤ 5,000)"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 /// The one 20-band life table of `life_expectancy_chiang_silcocks.csv`.
@@ -79,8 +80,10 @@ struct LifeTableFixture {
         for i in 0..<20 {
             let se = (f.expectedUpper95[i] - f.expectedLower95[i]) / (2 * 1.96)
             let age = "start age \(f.startAges[i])"
-            expectClose(result[i].limits[1].lower, f.expectedValue[i] - z998 * se, absolute: Self.tolerance, "lower 99.8%, \(age)")
-            expectClose(result[i].limits[1].upper, f.expectedValue[i] + z998 * se, absolute: Self.tolerance, "upper 99.8%, \(age)")
+            expectClose(
+                result[i].limits[1].lower, f.expectedValue[i] - z998 * se, absolute: Self.tolerance, "lower 99.8%, \(age)")
+            expectClose(
+                result[i].limits[1].upper, f.expectedValue[i] + z998 * se, absolute: Self.tolerance, "upper 99.8%, \(age)")
             // Both levels come from one SE: the half-widths are in the ratio of the z values.
             let half95 = try #require(result[i].limits[0].upper) - (result[i].value ?? .nan)
             let half998 = try #require(result[i].limits[1].upper) - (result[i].value ?? .nan)
@@ -165,8 +168,9 @@ struct LifeTableFixture {
             levels: ConfidenceLevel.defaults)
         #expect(result.count == 20)
         #expect(result.allSatisfy { $0 == .suppressed(levels: 2, note: c.note) }, "\(result.first?.note ?? "no note")")
-        #expect(LifeExpectancy.suppressionNote(
-            startAges: input.startAges, deaths: input.deaths, populations: input.populations) == c.note)
+        #expect(
+            LifeExpectancy.suppressionNote(
+                startAges: input.startAges, deaths: input.deaths, populations: input.populations) == c.note)
     }
 
     @Test func totalPopulationAtMostFiveThousand() throws {
@@ -186,13 +190,22 @@ struct LifeTableFixture {
     }
 
     @Test(arguments: [
-        ([0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 90],
-         "group does not have exactly the 20 life-table bands (missing 85-89)"),
-        ([0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 90],
-         "group does not have exactly the 20 life-table bands (repeated 90+)"),
-        ([0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 3],
-         "group does not have exactly the 20 life-table bands (missing 90+; unexpected start age 3)"),
-        ([Int](), "group does not have exactly the 20 life-table bands (missing 0, 1-4, 5-9, 10-14, 15-19, 20-24, 25-29, 30-34, 35-39, 40-44, 45-49, 50-54, 55-59, 60-64, 65-69, 70-74, 75-79, 80-84, 85-89, 90+)"),
+        (
+            [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 90],
+            "group does not have exactly the 20 life-table bands (missing 85-89)"
+        ),
+        (
+            [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 90],
+            "group does not have exactly the 20 life-table bands (repeated 90+)"
+        ),
+        (
+            [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 3],
+            "group does not have exactly the 20 life-table bands (missing 90+; unexpected start age 3)"
+        ),
+        (
+            [Int](),
+            "group does not have exactly the 20 life-table bands (missing 0, 1-4, 5-9, 10-14, 15-19, 20-24, 25-29, 30-34, 35-39, 40-44, 45-49, 50-54, 55-59, 60-64, 65-69, 70-74, 75-79, 80-84, 85-89, 90+)"
+        ),
     ])
     func bandSetRule(startAges: [Int], note: String) {
         let rows = startAges.count
@@ -275,8 +288,9 @@ struct LifeTableFixture {
             startAges: input.startAges, deaths: input.deaths, populations: input.populations,
             levels: ConfidenceLevel.defaults)
         for i in 2..<20 {
-            #expect(result[i] == Estimate(value: 0, limits: [.missing, .missing], note: "no survivors to this age"),
-                    "start age \(LifeExpectancy.startAges[i])")
+            #expect(
+                result[i] == Estimate(value: 0, limits: [.missing, .missing], note: "no survivors to this age"),
+                "start age \(LifeExpectancy.startAges[i])")
         }
         // At age 1 everyone alive dies within the band, halfway through: e = n·a = 2.
         expectClose(result[1].value, 2, relative: 1e-14, "e at 1")

@@ -1,5 +1,6 @@
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 @Suite struct MeanTests {
@@ -40,8 +41,9 @@ import _TestSupport
 
     @Test(arguments: [[Double?](), [nil], [5], [5, nil]])
     func fewerThanTwoValuesAreSuppressed(values: [Double?]) {
-        #expect(Mean.estimate(values: values, levels: ConfidenceLevel.defaults)
-            == .suppressed(levels: 2, note: "fewer than 2 values"))
+        #expect(
+            Mean.estimate(values: values, levels: ConfidenceLevel.defaults)
+                == .suppressed(levels: 2, note: "fewer than 2 values"))
     }
 
     @Test func equalValuesHaveZeroWidthLimits() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 // MARK: - Fixture helpers shared by the Indicators method tests

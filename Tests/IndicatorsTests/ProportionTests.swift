@@ -1,5 +1,6 @@
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 @Suite struct ProportionTests {
@@ -42,12 +43,15 @@ import _TestSupport
     }
 
     @Test func missingInputsGiveAnEmptyValueWithANote() throws {
-        #expect(try Proportion.estimate(numerator: nil, denominator: 100, levels: [level95])
-            == .suppressed(levels: 1, note: "numerator missing"))
-        #expect(try Proportion.estimate(numerator: 10, denominator: nil, levels: [level95])
-            == .suppressed(levels: 1, note: "denominator missing"))
-        #expect(try Proportion.estimate(numerator: nil, denominator: nil, levels: [level95])
-            == .suppressed(levels: 1, note: "numerator and denominator missing"))
+        #expect(
+            try Proportion.estimate(numerator: nil, denominator: 100, levels: [level95])
+                == .suppressed(levels: 1, note: "numerator missing"))
+        #expect(
+            try Proportion.estimate(numerator: 10, denominator: nil, levels: [level95])
+                == .suppressed(levels: 1, note: "denominator missing"))
+        #expect(
+            try Proportion.estimate(numerator: nil, denominator: nil, levels: [level95])
+                == .suppressed(levels: 1, note: "numerator and denominator missing"))
     }
 
     @Test func invalidInputsThrow() {

@@ -2,6 +2,7 @@ import Foundation
 import NumericCore
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 // SII/RII against `testdata_SII__testdata_SII.csv` (29 scenarios, 2 areas each), read as
@@ -50,10 +51,12 @@ enum SIIFixture {
         SIIScenario(
             description: "rate (e.g. infant mortality) - log transform with multiple Cis (95 and 98)", levels: [95, 98],
             transform: true),
-        SIIScenario(description: "rate (e.g. infant mortality) - log transform with negative multiplier", multiplier: -1, transform: true),
+        SIIScenario(
+            description: "rate (e.g. infant mortality) - log transform with negative multiplier", multiplier: -1, transform: true),
         SIIScenario(description: "rate (e.g. infant mortality) - log transform with 98% CI", levels: [98], transform: true),
         SIIScenario(description: "rate (e.g. infant mortality) - log transform without rii", transform: true, computeRII: false),
-        SIIScenario(description: "proportion (e.g. child obesity) - logit transform without rii", transform: true, computeRII: false),
+        SIIScenario(
+            description: "proportion (e.g. child obesity) - logit transform without rii", transform: true, computeRII: false),
         SIIScenario(description: "proportion (e.g. child obesity) - logit transform with 98% cis", levels: [98], transform: true),
         SIIScenario(
             description: "proportion (e.g. child obesity) - logit transform with 95% and 98% cis", levels: [95, 98],
@@ -115,7 +118,9 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
     static let seed: UInt64 = 20_040_626
 
     /// One result per (scenario, area, method), each area on its own stream.
-    static func run(_ scenario: SIIScenario, method: SIISimulation, repetitions: Int? = nil) throws -> [(area: String, rows: [[String: String]], result: SIIResult)] {
+    static func run(_ scenario: SIIScenario, method: SIISimulation, repetitions: Int? = nil) throws -> [(
+        area: String, rows: [[String: String]], result: SIIResult
+    )] {
         let areas = SIIFixture.areas(scenario.description)
         var streams = Xoshiro256StarStar.streams(seed: seed, count: areas.count)
         return try areas.enumerated().map { index, area in
@@ -132,7 +137,9 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
 
     @Test func fixtureHasEveryScenarioMapped() {
         var seen: [String] = []
-        for row in SIIFixture.rows where !seen.contains(row["TestDescription"] ?? "") { seen.append(row["TestDescription"] ?? "") }
+        for row in SIIFixture.rows where !seen.contains(row["TestDescription"] ?? "") {
+            seen.append(row["TestDescription"] ?? "")
+        }
         #expect(seen.count == 29)
         let mapped = SIIFixture.computed.map(\.description) + SIIFixture.errorsAndWarnings
         #expect(Set(seen) == Set(mapped))
@@ -291,7 +298,8 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
                 upper: SIIFixture.column(rows, "UpperCL"), valueType: .untransformed)
         }
         #expect(
-            throws: IndicatorError("a confidence limit is missing; the standard error cannot be derived (SII)", band: "quantile 1")
+            throws: IndicatorError(
+                "a confidence limit is missing; the standard error cannot be derived (SII)", band: "quantile 1")
         ) {
             try SlopeIndexOfInequality.resolveStandardErrors(
                 standardErrors: nil, lower: SIIFixture.column(rows, "LowerCL"), upper: SIIFixture.column(rows, "UpperCL"),
@@ -359,13 +367,16 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
         for (type, transform) in [(SIIValueType.untransformed, false), (.rate, false), (.rate, true), (.proportion, false)] {
             let v = type == .untransformed ? Self.values : Self.values.map { type == .rate ? $0 / 10 : $0 / 100 }
             let options = SIIOptions(
-                valueType: type, transform: transform, repetitions: 5_000, computeRII: true, reliability: true, simulation: method)
+                valueType: type, transform: transform, repetitions: 5_000, computeRII: true, reliability: true, simulation: method
+            )
             var a = Xoshiro256StarStar(seed: 99)
             var b = Xoshiro256StarStar(seed: 99)
             let first = try SlopeIndexOfInequality.compute(
-                populations: Self.populations, values: v, standardErrors: Self.errors.map { $0 / 80 }, options: options, using: &a)
+                populations: Self.populations, values: v, standardErrors: Self.errors.map { $0 / 80 }, options: options, using: &a
+            )
             let second = try SlopeIndexOfInequality.compute(
-                populations: Self.populations, values: v, standardErrors: Self.errors.map { $0 / 80 }, options: options, using: &b)
+                populations: Self.populations, values: v, standardErrors: Self.errors.map { $0 / 80 }, options: options, using: &b
+            )
             #expect(first == second, "\(type), transform \(transform)")
             #expect(a == b, "the stream advances by the same draws")
         }
@@ -416,13 +427,19 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
         #expect(throws: IndicatorError("value must be a finite number (SII)", band: "quantile 4", value: "nan")) {
             try SlopeIndexOfInequality.compute(populations: p, values: v, standardErrors: se, options: SIIOptions(), using: &rng)
         }
-        #expect(throws: IndicatorError("a proportion must lie in (0, 1) (SII value type 2)", band: "quantile 1", value: "75.9334590103081")) {
+        #expect(
+            throws: IndicatorError(
+                "a proportion must lie in (0, 1) (SII value type 2)", band: "quantile 1", value: "75.9334590103081")
+        ) {
             try SlopeIndexOfInequality.compute(
                 populations: p, values: Self.values, standardErrors: se, options: SIIOptions(valueType: .proportion), using: &rng)
         }
         var rates = Self.values
         rates[0] = 0
-        #expect(throws: IndicatorError("a rate must be positive to take its logarithm (SII value type 1)", band: "quantile 1", value: "0.0")) {
+        #expect(
+            throws: IndicatorError(
+                "a rate must be positive to take its logarithm (SII value type 1)", band: "quantile 1", value: "0.0")
+        ) {
             try SlopeIndexOfInequality.compute(
                 populations: p, values: rates, standardErrors: se, options: SIIOptions(valueType: .rate), using: &rng)
         }
@@ -453,7 +470,10 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
         // The fixture's SE column was made with z = 1.96; §6 uses the exact 1.959964. Its
         // limits have 15 significant digits, which the logit of a narrow interval turns into
         // about 1e-8 relative in the SE.
-        for description in ["default (e.g. life expectancy) - default parameters", "rate (e.g. infant mortality) - default parameters", "proportion (e.g. child obesity) - default parameters"] {
+        for description in [
+            "default (e.g. life expectancy) - default parameters", "rate (e.g. infant mortality) - default parameters",
+            "proportion (e.g. child obesity) - default parameters",
+        ] {
             for (_, rows) in SIIFixture.areas(description) {
                 let type = SIIValueType(rawValue: Int(rows[0]["ValueType"]!)!)!
                 let derived = try SlopeIndexOfInequality.standardErrors(
@@ -463,7 +483,11 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
                 }
             }
         }
-        #expect(throws: IndicatorError("upper confidence limit is below the lower limit, giving a negative standard error (SII)", band: "quantile 2", value: "2.0, 1.0")) {
+        #expect(
+            throws: IndicatorError(
+                "upper confidence limit is below the lower limit, giving a negative standard error (SII)", band: "quantile 2",
+                value: "2.0, 1.0")
+        ) {
             try SlopeIndexOfInequality.standardErrors(lower: [1, 2], upper: [2, 1], valueType: .untransformed)
         }
     }
@@ -475,7 +499,8 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
         for (j, row) in rows.enumerated() {
             expectClose(values[j], fixtureNumber(row["Value"]), relative: 1e-14, "value q\(j + 1)")
             // The fixture's SE used z = 1.96 on the Wilson limits.
-            expectClose(errors[j], fixtureNumber(row["StandardError"])! * 1.96 / 1.959963984540054, relative: 1e-6, "se q\(j + 1)")
+            expectClose(
+                errors[j], fixtureNumber(row["StandardError"])! * 1.96 / 1.959963984540054, relative: 1e-6, "se q\(j + 1)")
         }
         #expect(throws: IndicatorError.self) { try SlopeIndexOfInequality.proportions(counts: [0], populations: [10]) }
         #expect(throws: IndicatorError.self) { try SlopeIndexOfInequality.proportions(counts: [11], populations: [10]) }
@@ -488,7 +513,8 @@ func siiAllowedError(expectedLower: Double, expectedUpper: Double, level: Double
                 == "group dropped from the SII: no row for quantile 3 of 5; quantile 4 appears more than once")
         #expect(
             SlopeIndexOfInequality.validateGroup(
-                quantiles: [1, 2, 3, 4, 5], populations: [1, 1, 1, 1, 1], values: [1, 1, 1, 1, 1], expectedQuantileCount: 5) == nil)
+                quantiles: [1, 2, 3, 4, 5], populations: [1, 1, 1, 1, 1], values: [1, 1, 1, 1, 1], expectedQuantileCount: 5)
+                == nil)
     }
 
     @Test func reliabilityIsTheMeanDifferenceOfNineFurtherSets() throws {

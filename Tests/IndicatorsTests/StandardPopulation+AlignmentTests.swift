@@ -1,5 +1,6 @@
 import Testing
 import _TestSupport
+
 @testable import Indicators
 
 @Suite struct StandardPopulationAlignmentTests {
@@ -43,8 +44,9 @@ import _TestSupport
 
     @Test func bandStraddlingTwoStandardBandsIsAnError() throws {
         let labels = ["0-4", "5-14"] + Self.esp2013.bands.dropFirst(3).map(\.label)
-        #expect(throws: IndicatorError(
-            "straddles standard bands 5-9 and 10-14 of ESP2013 (it cannot be split between them)", band: "5-14")
+        #expect(
+            throws: IndicatorError(
+                "straddles standard bands 5-9 and 10-14 of ESP2013 (it cannot be split between them)", band: "5-14")
         ) {
             try Self.esp2013.align(bands: Self.bands(labels), columns: [labels.map { _ in 1 }])
         }
@@ -53,9 +55,10 @@ import _TestSupport
     @Test func bandStraddlingTheEdgeOfTheSpanIsAnError() throws {
         let under75 = try Self.esp2013.restricted(to: 0...74)
         let labels = Self.esp2013.bands.prefix(14).map(\.label) + ["70-79", "80+"]
-        #expect(throws: IndicatorError(
-            "straddles the edge of standard population ESP2013's age span 0-74 "
-                + "(a band must lie wholly inside or wholly outside it)", band: "70-79")
+        #expect(
+            throws: IndicatorError(
+                "straddles the edge of standard population ESP2013's age span 0-74 "
+                    + "(a band must lie wholly inside or wholly outside it)", band: "70-79")
         ) {
             try under75.align(bands: Self.bands(labels), columns: [labels.map { _ in 1 }])
         }

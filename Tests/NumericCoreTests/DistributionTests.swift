@@ -1,5 +1,6 @@
 import Testing
 import _TestSupport
+
 @testable import NumericCore
 
 // High-precision reference values computed with mpmath at 40 digits (the defining integrals

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NumericCore
 
 @Suite struct SelectionTests {
@@ -29,11 +30,14 @@ import Testing
         }
     }
 
-    @Test(arguments: ["normal", "sorted", "reversed", "fewDistinct", "constant", "strideAligned", "uniform"], [1, 17, 1000, 4096, 4097, 100_000])
+    @Test(
+        arguments: ["normal", "sorted", "reversed", "fewDistinct", "constant", "strideAligned", "uniform"],
+        [1, 17, 1000, 4096, 4097, 100_000])
     func orderStatisticsEqualSorting(arrangement: String, count: Int) {
         let values = Self.data(arrangement, count: count, seed: UInt64(count))
         let sorted = values.sorted()
-        let ranks = Set([0, count / 40, count / 200, count - 1 - count / 40, count / 2, count - 1, count - 1 - count / 200]).sorted()
+        let ranks = Set([0, count / 40, count / 200, count - 1 - count / 40, count / 2, count - 1, count - 1 - count / 200])
+            .sorted()
         var work = values
         let found = Selection.orderStatistics(of: &work, ranks: ranks)
         #expect(found == ranks.map { sorted[$0] }, "\(arrangement), n = \(count)")

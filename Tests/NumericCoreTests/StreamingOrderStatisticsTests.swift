@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NumericCore
 
 @Suite struct StreamingOrderStatisticsTests {

@@ -74,7 +74,8 @@ struct RandomCounts {
                 for sex in ["Male", "Female"] {
                     for age in 0...95 where rng.nextUniform() < density {
                         let population = Int(rng.next() % 40)
-                        rows.append(Row(lsoa: lsoa, year: year, sex: sex, age: age, population: population, deaths: Int(rng.next() % 4)))
+                        rows.append(
+                            Row(lsoa: lsoa, year: year, sex: sex, age: age, population: population, deaths: Int(rng.next() % 4)))
                     }
                 }
             }
@@ -107,7 +108,8 @@ func esp2013Band(_ age: Int) -> String {
 }
 
 @Suite struct AggregationTests {
-    static let districts = ["E08000012", "E08000011", "E09000001", "E06000001"]  // Liverpool, Knowsley, City of London, Hartlepool
+    /// Liverpool, Knowsley, City of London, Hartlepool.
+    static let districts = ["E08000012", "E08000011", "E09000001", "E06000001"]
     static let counts = RandomCounts(districts: districts, years: 2015...2018, seed: 42)
 
     func run(
@@ -175,7 +177,10 @@ func esp2013Band(_ age: Int) -> String {
         let order = rows.map { row -> [Int] in
             let band = row["age_band"]!
             let start = Int(band.prefix { $0.isNumber })!
-            return [Self.districts.sorted().firstIndex(of: row["la"]!)!, Int(row["decile"]!)!, row["sex"] == "Male" ? 0 : 1, start, Int(row["year"]!)!]
+            return [
+                Self.districts.sorted().firstIndex(of: row["la"]!)!, Int(row["decile"]!)!, row["sex"] == "Male" ? 0 : 1, start,
+                Int(row["year"]!)!,
+            ]
         }
         #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) })
     }
@@ -260,7 +265,8 @@ func esp2013Band(_ age: Int) -> String {
         let path = dir.appendingPathComponent("renamed.csv").path
         try Self.counts.write(to: path, header: ["LSOA11CD", "Yr", "Gender", "Age", "Pop", "Deaths"])
         let (rows, _, _) = try run([.la, .sex], input: path) { request in
-            request.columns = CountColumns(lsoa: "LSOA11CD", year: "yr", sex: "gender", age: "age", population: "pop", deaths: "deaths")
+            request.columns = CountColumns(
+                lsoa: "LSOA11CD", year: "yr", sex: "gender", age: "age", population: "pop", deaths: "deaths")
         }
         let r = ReferenceLookups.shared
         expectEqual(rows, ["la", "sex"], reference { [r.la[$0.lsoa]!, $0.sex] })

@@ -24,7 +24,8 @@ import _TestSupport
         return (
             dir, output, truth,
             try SyntheticCounts.generate(
-                request, geography: IngestFixtures.geography, deprivation: IngestFixtures.deprivation))
+                request, geography: IngestFixtures.geography, deprivation: IngestFixtures.deprivation)
+        )
     }
 
     @Test func theSameSeedGivesTheSameBytesWhateverTheThreads() throws {
@@ -103,7 +104,8 @@ import _TestSupport
         let run = try Self.generate(areas: "E08000012,E06000049,E08000011", years: 2013...2022, seed: 11)
         defer { try? FileManager.default.removeItem(at: run.dir) }
         let output = run.dir.appendingPathComponent("agg.csv").path
-        var request = AggregationRequest(counts: run.output, by: [.sex, .decile, .ageBand], output: output, data: IngestFixtures.data)
+        var request = AggregationRequest(
+            counts: run.output, by: [.sex, .decile, .ageBand], output: output, data: IngestFixtures.data)
         request.bands = .le
         _ = try CountsAggregation.run(request, geography: IngestFixtures.geography, deprivation: IngestFixtures.deprivation)
         let cells = try Fixtures.table(URL(fileURLWithPath: output))
@@ -112,7 +114,8 @@ import _TestSupport
             let labels = rows.map { $0["age_band"]! }
             let starts = try! AgeBand.resolve(labels: labels).map(\.start)
             let result = LifeExpectancy.compute(
-                startAges: starts, deaths: rows.map { Double($0["deaths"]!) }, populations: rows.map { Double($0["population"]!) },
+                startAges: starts, deaths: rows.map { Double($0["deaths"]!) },
+                populations: rows.map { Double($0["population"]!) },
                 levels: [ConfidenceLevel.ninetyFive])
             return result[0].value
         }

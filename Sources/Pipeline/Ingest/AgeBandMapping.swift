@@ -131,9 +131,11 @@ final class AgeBandRegistry: Sendable {
                 mapping = .band(input: s.inputBands.count - 1, output: output)
             } else {
                 let spanned = methodBands.filter { $0.overlaps(band) }.map(\.label)
-                let list = spanned.count > 3 ? "\(spanned[0]), …, \(spanned[spanned.count - 1])" : spanned.joined(separator: " and ")
+                let list =
+                    spanned.count > 3 ? "\(spanned[0]), …, \(spanned[spanned.count - 1])" : spanned.joined(separator: " and ")
                 mapping = .straddles(
-                    "an age band inside one \(scheme == .le ? "life-table" : "ESP2013") band (\(Self.summary(methodBands))); it spans \(list)")
+                    "an age band inside one \(scheme == .le ? "life-table" : "ESP2013") band (\(Self.summary(methodBands))); it spans \(list)"
+                )
             }
             s.byCode[code] = mapping
             return mapping

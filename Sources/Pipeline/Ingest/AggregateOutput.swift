@@ -40,7 +40,8 @@ enum AggregateOutput {
                 throw PipelineError.data(
                     file: plan.file, line: nil,
                     error: IndicatorError(
-                        "no complete \(n)-year period: the input has the years \(years), and a period needs every one of its years"))
+                        "no complete \(n)-year period: the input has the years \(years), and a period needs every one of its years"
+                    ))
             }
         } else {
             units = [("", [0])]

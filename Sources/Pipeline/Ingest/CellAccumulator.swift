@@ -186,7 +186,9 @@ final class CellAccumulator {
         guard let lsoa = lookup.index(of: lsoaBytes) ?? plan.geography.lsoas.index(of: lsoaBytes) else {
             throw row.invalidValue(
                 lsoaColumn,
-                expected: "an LSOA code of the \(plan.deprivation.edition) geography (\(plan.geography.lsoaCount) LSOAs, e.g. \(plan.geography.lsoas.codes.first ?? "E01000001"))")
+                expected:
+                    "an LSOA code of the \(plan.deprivation.edition) geography (\(plan.geography.lsoaCount) LSOAs, e.g. \(plan.geography.lsoas.codes.first ?? "E01000001"))"
+            )
         }
         let year = try parseYear(row)
         let sex = try parseSex(row)

@@ -74,13 +74,16 @@ public struct Deprivation: Sendable {
             let reader = try CSVReader(path: file)
             let h = reader.header
             let code = try h.requireIndex(
-                of: "LSOA code (2011)", aliases: ["LSOA code (2021)", "lsoa_code", "lsoa11_code", "lsoa21_code", "lsoa11cd", "lsoa21cd", "lsoa"])
+                of: "LSOA code (2011)",
+                aliases: ["LSOA code (2021)", "lsoa_code", "lsoa11_code", "lsoa21_code", "lsoa11cd", "lsoa21cd", "lsoa"])
             let rank = try h.requireIndex(
                 of: "Index of Multiple Deprivation (IMD) Rank",
                 aliases: ["Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)", "imd_rank", "rank"])
             let decile = h.index(
                 of: "Index of Multiple Deprivation (IMD) Decile",
-                aliases: ["Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)", "imd_decile", "decile"])
+                aliases: [
+                    "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)", "imd_decile", "decile",
+                ])
             var ranks = [Int32](repeating: 0, count: geography.lsoaCount)
             var deciles = [UInt8](repeating: 0, count: geography.lsoaCount)
             var lineOf = [Int32](repeating: 0, count: geography.lsoaCount)
@@ -147,7 +150,8 @@ public struct Deprivation: Sendable {
         }
         let notes = small.sorted().map { area -> String in
             let (code, name) = geography.area(at: level, index: area)
-            return "\(name) (\(code)) has \(members[area]!.count) ranked LSOAs, fewer than \(quantiles): no local \(quantiles == 10 ? "deciles" : "quantiles") (METHODS.md §7)"
+            return
+                "\(name) (\(code)) has \(members[area]!.count) ranked LSOAs, fewer than \(quantiles): no local \(quantiles == 10 ? "deciles" : "quantiles") (METHODS.md §7)"
         }
         return LocalQuantiles(
             level: level, quantiles: quantiles, quantileOfLSOA: result, smallAreas: small.sorted(), notes: notes)

@@ -117,8 +117,10 @@ public struct Geography: Sendable {
         var laRows: [(code: String, name: String, region: String, ca: String)] = []
         do {
             let reader = try CSVReader(path: sources.authorities)
-            let code = try reader.header.requireIndex(of: "lad19_code", aliases: ["lad_code", "la_code", "lad21_code", "lad23_code"])
-            let name = try reader.header.requireIndex(of: "lad19_name", aliases: ["lad_name", "la_name", "lad21_name", "lad23_name"])
+            let code = try reader.header.requireIndex(
+                of: "lad19_code", aliases: ["lad_code", "la_code", "lad21_code", "lad23_code"])
+            let name = try reader.header.requireIndex(
+                of: "lad19_name", aliases: ["lad_name", "la_name", "lad21_name", "lad23_name"])
             let region = try reader.header.requireIndex(of: "region_code")
             let regionName = try reader.header.requireIndex(of: "region_name")
             let ca = try reader.header.requireIndex(of: "combined_authority_code")
@@ -166,7 +168,8 @@ public struct Geography: Sendable {
         }
         lsoaRows.sort { $0.code < $1.code }
         for i in lsoaRows.indices.dropFirst() where lsoaRows[i].code == lsoaRows[i - 1].code {
-            let codeColumn = try wardReader.header.requireIndex(of: "lsoa11_code", aliases: ["lsoa_code", "lsoa21_code", "LSOA code (2011)"])
+            let codeColumn = try wardReader.header.requireIndex(
+                of: "lsoa11_code", aliases: ["lsoa_code", "lsoa21_code", "LSOA code (2011)"])
             throw CSVError.invalidValue(
                 file: sources.wards, line: max(lsoaRows[i].line, lsoaRows[i - 1].line), column: codeColumn + 1,
                 columnName: wardReader.header.name(at: codeColumn), text: lsoaRows[i].code,

@@ -121,7 +121,9 @@ public enum SyntheticCounts {
         // Rates by sex × decile × band, and the per-LSOA random streams.
         var rates = [Double](repeating: 0, count: 2 * 11 * 20)
         for sex in 0..<2 {
-            for d in 1...10 { for (b, m) in schedule.rates(sex: sex, decile: d).enumerated() { rates[(sex * 11 + d) * 20 + b] = m } }
+            for d in 1...10 {
+                for (b, m) in schedule.rates(sex: sex, decile: d).enumerated() { rates[(sex * 11 + d) * 20 + b] = m }
+            }
         }
         let maxIndex = lsoas.last ?? 0
         let streams = Xoshiro256StarStar.streams(seed: request.seed, count: maxIndex + 1)
@@ -342,4 +344,3 @@ public enum Poisson {
         }
     }
 }
-

@@ -35,11 +35,15 @@ public enum CrudeRateTable {
             case .rate(let count, let population, let multiplier):
                 let o = total(table.numbers(count, in: group)), n = total(table.numbers(population, in: group))
                 let e = try CrudeRate.estimate(count: o, population: n, levels: levels, multiplier: multiplier)
-                return [group.key + Columns.fields(e, levels: levels.count) + [Columns.number(o), Columns.number(n), e.note ?? ""]]
+                return [
+                    group.key + Columns.fields(e, levels: levels.count) + [Columns.number(o), Columns.number(n), e.note ?? ""]
+                ]
             case .proportion(let numerator, let denominator, let multiplier):
                 let x = total(table.numbers(numerator, in: group)), n = total(table.numbers(denominator, in: group))
                 let e = try Proportion.estimate(numerator: x, denominator: n, levels: levels, multiplier: multiplier)
-                return [group.key + Columns.fields(e, levels: levels.count) + [Columns.number(x), Columns.number(n), e.note ?? ""]]
+                return [
+                    group.key + Columns.fields(e, levels: levels.count) + [Columns.number(x), Columns.number(n), e.note ?? ""]
+                ]
             case .mean(let value):
                 let e = Mean.estimate(values: table.numbers(value, in: group), levels: levels)
                 return [group.key + Columns.fields(e, levels: levels.count) + [e.note ?? ""]]

@@ -234,7 +234,9 @@ public enum DirectlyStandardisedRateTable {
         }
         let header = CSVHeader(names: contents.header, file: path)
         let bandAliases = ["ageband", "age_band", "band", "age", "agegroup", "age_group"]
-        let weightAliases = ["weight", "weights", "stdpop", "standard", "standardpopulation", "esp", "esp2013", "esp1976", "population", "pop"]
+        let weightAliases = [
+            "weight", "weights", "stdpop", "standard", "standardpopulation", "esp", "esp2013", "esp1976", "population", "pop",
+        ]
         var bandIndex = header.index(of: bandAliases[0], aliases: Array(bandAliases.dropFirst()))
         var weightIndex = header.index(of: weightAliases[0], aliases: Array(weightAliases.dropFirst()))
         if (bandIndex == nil || weightIndex == nil) && header.count == 2 {

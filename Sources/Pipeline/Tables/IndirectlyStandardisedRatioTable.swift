@@ -82,7 +82,8 @@ public enum IndirectlyStandardisedRatioTable {
             let counts = reference.numbers(count, in: all), pops = reference.numbers(population, in: all)
             for (i, b) in bands.enumerated() {
                 if referenceByBand[b] != nil {
-                    throw reference.locate(IndicatorError("band is repeated in the reference table", band: b.label), in: all, bandColumn: band)
+                    throw reference.locate(
+                        IndicatorError("band is repeated in the reference table", band: b.label), in: all, bandColumn: band)
                 }
                 referenceByBand[b] = (counts[i], pops[i])
             }
@@ -91,7 +92,8 @@ public enum IndirectlyStandardisedRatioTable {
 
         var observedByKey: [[String]: Double?]?
         if let totals = request.observedTotals {
-            let observed = try GroupedTable.read(path: totals.path, by: common.by, columns: ColumnRequest(numeric: [totals.column]))
+            let observed = try GroupedTable.read(
+                path: totals.path, by: common.by, columns: ColumnRequest(numeric: [totals.column]))
             var map: [[String]: Double?] = [:]
             for g in observed.groups {
                 guard g.rows.count == 1 else {
@@ -142,10 +144,17 @@ public enum IndirectlyStandardisedRatioTable {
             let e = result.estimate
             return [
                 group.key + Columns.fields(e, levels: levels.count)
-                    + [Columns.number(result.observed), Columns.number(result.expected), Columns.number(result.referenceRate), e.note ?? ""]
+                    + [
+                        Columns.number(result.observed), Columns.number(result.expected), Columns.number(result.referenceRate),
+                        e.note ?? "",
+                    ]
             ]
         } suppressed: { group, note in
-            [group.key + Columns.fields(.suppressed(levels: levels.count, note: note), levels: levels.count) + ["", "", "", note]]
+            [
+                group.key + Columns.fields(.suppressed(levels: levels.count, note: note), levels: levels.count) + [
+                    "", "", "", note,
+                ]
+            ]
         }
         return ResultTable(header: header, rows: rows, warnings: warnings)
     }

@@ -81,7 +81,8 @@ public enum LifeExpectancyTable {
             case .rejected(let note):
                 estimates = Array(repeating: .suppressed(levels: levels.count, note: note), count: bandCount)
             }
-            if case .rejected = plan {} else if estimates.allSatisfy({ $0.value == nil }), let note = estimates.first?.note {
+            if case .rejected = plan {
+            } else if estimates.allSatisfy({ $0.value == nil }), let note = estimates.first?.note {
                 warnings.append("\(table.file): group \(table.describe(group)): life expectancy not computed: \(note)")
             }
             for age in reported {

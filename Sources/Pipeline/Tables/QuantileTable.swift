@@ -37,7 +37,8 @@ public enum QuantileTable {
             if tooSmall {
                 let n = table.numbers(request.value, in: group).compactMap { $0 }.count
                 warnings.append(
-                    "\(table.file): group \(table.describe(group)): \(n) values are fewer than \(request.quantiles) quantiles; no quantiles assigned")
+                    "\(table.file): group \(table.describe(group)): \(n) values are fewer than \(request.quantiles) quantiles; no quantiles assigned"
+                )
             }
             for (row, value) in zip(group.rows, q) { quantileOfRow[row] = value }
         }
