@@ -2,6 +2,25 @@
 // healthgap: population health gap analysis from LSOA-level CSV files.
 import PackageDescription
 
+import class Foundation.FileManager
+import class Foundation.ProcessInfo
+
+/// Release builds of the numeric kernels use AVX2 and FMA (`-target-cpu haswell`) when the
+/// building machine has them, as every machine of ours does: the SII simulation's exponentials
+/// and products then run four doubles wide (BENCHMARKS.md). The binary is built where it runs
+/// (`make`), like `-march=native`; elsewhere, or with `HEALTHGAP_PORTABLE=1`, the baseline.
+let kernelSettings: [SwiftSetting] = {
+    let environment = ProcessInfo.processInfo.environment
+    guard environment["HEALTHGAP_PORTABLE"] == nil,
+        let data = FileManager.default.contents(atPath: "/proc/cpuinfo"),
+        let cpuinfo = String(data: data, encoding: .utf8),
+        let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return [] }
+    let present = Set(flags.split(separator: " ").map(String.init))
+    guard ["avx2", "fma", "bmi2", "movbe"].allSatisfy(present.contains) else { return [] }
+    return [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+}()
+
 let package = Package(
     name: "healthgap",
     platforms: [.macOS(.v13)],
@@ -41,9 +60,9 @@ let package = Package(
             ]
         ),
         /// Public-health statistics as pure functions over arrays (METHODS.md §1–§8).
-        .target(name: "Indicators", dependencies: ["NumericCore"]),
+        .target(name: "Indicators", dependencies: ["NumericCore"], swiftSettings: kernelSettings),
         /// Distributions, random streams and BLAS/LAPACK faces; knows nothing about CSV or health.
-        .target(name: "NumericCore", dependencies: ["CBLAS"]),
+        .target(name: "NumericCore", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         /// A byte-level streaming CSV reader and writer; knows nothing about health.
         .target(name: "CSVStream", dependencies: ["CZlib"]),
 
