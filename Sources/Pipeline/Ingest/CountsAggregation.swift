@@ -65,31 +65,10 @@ public enum CountsAggregation {
             file: request.counts, header: reader.header, columns: request.columns, geography: geography,
             deprivation: deprivation, keys: request.by, bands: request.bands, localWithin: request.localWithin)
 
-        var accumulator: CellAccumulator? = nil
-        var parallel = false
-        if request.threads > 1,
-            let split = ParallelReader(
-                path: request.counts, threads: request.threads, minimumSize: request.parallelMinimumBytes,
-                blockSize: request.parallelBlockBytes)
-        {
-            accumulator = split.run(plan: plan)
-            parallel = accumulator != nil
-        }
-        var rowsRead = 0
-        var rejected = 0
-        if let accumulator {
-            rowsRead = accumulator.accepted
-        } else {
-            let single = CellAccumulator(plan: plan)
-            let rejects = try request.onError == .reject ? RejectsWriter(path: request.rejects!) : nil
-            (rowsRead, rejected) = try readSequentially(reader: reader, into: single, rejects: rejects)
-            try rejects?.finish()
-            accumulator = single
-        }
-        guard let accumulator else { throw PipelineError.internalError("no accumulator") }
-        if request.onError == .reject, parallel, let path = request.rejects {
-            try RejectsWriter(path: path).finish()  // no rejects: an empty rejects file, as promised
-        }
+        let (accumulator, rowsRead, rejected, parallel) = try accumulate(
+            path: request.counts, reader: reader, plan: plan, threads: request.threads,
+            minimumSize: request.parallelMinimumBytes, blockSize: request.parallelBlockBytes,
+            rejectsPath: request.onError == .reject ? request.rejects : nil)
         var summary = try AggregateOutput.write(plan: plan, accumulator: accumulator, request: request)
         summary.rowsRead = rowsRead
         summary.rejected = rejected
@@ -97,10 +76,34 @@ public enum CountsAggregation {
         return summary
     }
 
+    /// Reads a counts file into cells: in parallel blocks where it can (a plain file and more
+    /// than one thread; any problem discards the parallel result), else on this thread, where
+    /// with `rejectsPath` bad rows go to that file (written, empty, even when none are bad).
+    ///
+    /// - Returns: the cells, rows read, rows rejected, and whether the parallel reader was used.
+    /// - Complexity: O(rows) time; O(output cells + LSOAs) memory.
+    static func accumulate(
+        path: String, reader: CSVReader, plan: IngestPlan, threads: Int, minimumSize: Int, blockSize: Int,
+        rejectsPath: String?
+    ) throws -> (accumulator: CellAccumulator, read: Int, rejected: Int, parallel: Bool) {
+        if threads > 1,
+            let split = ParallelReader(path: path, threads: threads, minimumSize: minimumSize, blockSize: blockSize),
+            let accumulator = split.run(plan: plan)
+        {
+            if let rejectsPath { try RejectsWriter(path: rejectsPath).finish() }
+            return (accumulator, accumulator.accepted, 0, true)
+        }
+        let single = CellAccumulator(plan: plan)
+        let rejects = try rejectsPath.map(RejectsWriter.init(path:))
+        let (read, rejected) = try readSequentially(reader: reader, into: single, rejects: rejects)
+        try rejects?.finish()
+        return (single, read, rejected, false)
+    }
+
     /// Reads every row on this thread; in reject mode bad rows go to `rejects`.
     ///
     /// - Returns: rows read and rows rejected.
-    private static func readSequentially(reader: CSVReader, into accumulator: CellAccumulator, rejects: RejectsWriter?)
+    static func readSequentially(reader: CSVReader, into accumulator: CellAccumulator, rejects: RejectsWriter?)
         throws -> (read: Int, rejected: Int)
     {
         var read = 0

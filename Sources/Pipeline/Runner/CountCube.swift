@@ -42,28 +42,11 @@ final class CountCube: @unchecked Sendable {
             let plan = try IngestPlan(
                 file: path, header: reader.header, columns: columns, geography: geography, deprivation: deprivation,
                 keys: [.la, .localDecile, .decile, .sex, .ageBand, .year], bands: source.bands, localWithin: .la)
-            var accumulator: CellAccumulator? = nil
-            var parallel = false
             // The ingest engine's own thresholds for reading in parallel blocks.
             let defaults = AggregationRequest(counts: path, by: [], output: nil, data: DataDirectory(path: ""))
-            if threads > 1 && source.input.onError == .fail,
-                let split = ParallelReader(
-                    path: path, threads: threads, minimumSize: defaults.parallelMinimumBytes,
-                    blockSize: defaults.parallelBlockBytes)
-            {
-                accumulator = split.run(plan: plan)
-                parallel = accumulator != nil
-            }
-            var read = accumulator?.accepted ?? 0
-            var rejected = 0
-            if accumulator == nil {
-                let single = CellAccumulator(plan: plan)
-                let writer = try source.input.onError == .reject ? rejects.map(RejectsWriter.init(path:)) : nil
-                (read, rejected) = try Self.readSequentially(reader, into: single, rejects: writer)
-                try writer?.finish()
-                accumulator = single
-            }
-            guard let accumulator else { throw PipelineError.internalError("no accumulator") }
+            let (accumulator, read, rejected, parallel) = try CountsAggregation.accumulate(
+                path: path, reader: reader, plan: plan, threads: threads, minimumSize: defaults.parallelMinimumBytes,
+                blockSize: defaults.parallelBlockBytes, rejectsPath: source.input.onError == .reject ? rejects : nil)
             ingest = plan
             self.accumulator = accumulator
             rowsRead = read
@@ -90,48 +73,6 @@ final class CountCube: @unchecked Sendable {
             throw .csv(error)
         } catch {
             throw .internalError("\(error)")
-        }
-    }
-
-    /// Reads every row on this thread; in reject mode bad rows go to `rejects`.
-    private static func readSequentially(_ reader: CSVReader, into accumulator: CellAccumulator, rejects: RejectsWriter?)
-        throws -> (read: Int, rejected: Int)
-    {
-        var read = 0, rejected = 0
-        while true {
-            let next: CSVRow?
-            do {
-                next = try reader.nextRow()
-            } catch let error as CSVError {
-                guard let rejects else { throw error }
-                switch error {
-                case .wrongFieldCount(_, let line, _, _):
-                    read += 1
-                    rejected += 1
-                    try rejects.write(line: line, column: nil, columnName: nil, text: nil, error: error, record: nil)
-                    continue
-                case .unterminatedQuote(_, let line, let column, let name):
-                    read += 1
-                    rejected += 1
-                    try rejects.write(line: line, column: column, columnName: name, text: nil, error: error, record: nil)
-                    return (read, rejected)
-                default:
-                    throw error
-                }
-            }
-            guard let row = next else { return (read, rejected) }
-            read += 1
-            do {
-                try accumulator.add(row)
-            } catch let error as CSVError {
-                guard let rejects else { throw error }
-                rejected += 1
-                if case .invalidValue(_, let line, let column, let name, let text, _) = error {
-                    try rejects.write(line: line, column: column, columnName: name, text: text, error: error, record: row.fields)
-                } else {
-                    try rejects.write(line: row.line, column: nil, columnName: nil, text: nil, error: error, record: row.fields)
-                }
-            }
         }
     }
 
