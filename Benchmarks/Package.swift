@@ -12,9 +12,13 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The thread-CPU metric and regression tolerances every suite uses.
+        .target(
+            name: "BenchmarkSupport", dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "BenchmarkSupport"),
         benchmark("SII", products: ["Indicators", "NumericCore"]),
-        benchmark("LifeTable", products: ["Indicators"]),
-        benchmark("DSR", products: ["Indicators"]),
+        benchmark("LifeTable", products: ["Indicators", "NumericCore"]),
+        benchmark("DSR", products: ["Indicators", "NumericCore"]),
         benchmark("Ingest", products: ["Pipeline"]),
         // Not a benchmark: a bare driver for profilers (callgrind, perf).
         .executableTarget(
@@ -30,7 +34,7 @@ let package = Package(
 func benchmark(_ name: String, products: [String]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+        dependencies: [.product(name: "Benchmark", package: "benchmark"), "BenchmarkSupport"]
             + products.map { .product(name: $0, package: "healthgap") },
         path: name,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,39 +1,15 @@
 // DSR benchmarks for ordo-one/package-benchmark (run from Benchmarks/: `swift package benchmark`).
 // The Benchmarks package that builds this target is the lead's; this file only declares the suite.
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Indicators
-
-/// CPU time of the calling thread in nanoseconds (the host is shared: wall time includes
-/// waiting for a core). Reported as the custom metric "Thread CPU (ns)", per iteration.
-private func threadCPUNanoseconds() -> Int {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return time.tv_sec * 1_000_000_000 + time.tv_nsec
-}
-
-private let threadCPU = BenchmarkMetric.custom("Thread CPU (ns)", polarity: .prefersSmaller, useScalingFactor: true)
-
-/// p90 regressions that `swift package benchmark thresholds check` reports against the
-/// checked-in Thresholds/: thread CPU 35% (the shared host moves it by up to ~40% under heavy load: check on a quiet machine), malloc counts 10% (wall clock is not checked: it
-/// depends on the load of the shared host).
-private var regressionTolerances: [BenchmarkMetric: BenchmarkThresholds] {
-    [
-        threadCPU: .init(relative: [.p90: 35]),
-        .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
-    ]
-}
+import NumericCore
 
 /// Synthetic groups with 19 ESP2013 bands: counts 0–59 (every total ≥ 10 in practice) and populations 1–5,000, from a fixed seed.
 private func syntheticGroups(_ groupCount: Int, seed: UInt64) -> (counts: [Double], populations: [Double]) {
-    var state = seed
-    func next() -> UInt64 {  // SplitMix64 (Steele, Lea and Flood 2014)
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var rng = SplitMix64(state: seed)
+    func next() -> UInt64 { rng.next() }
     let values = groupCount * StandardPopulation.esp2013.bands.count
     var counts = [Double](), populations = [Double]()
     counts.reserveCapacity(values)

@@ -2,28 +2,10 @@
 // all start ages, 95% and 99.8% limits. Groups/s = 10,000 × throughput (iterations/s).
 // Run from Benchmarks/: `swift package benchmark --target LifeTableBenchmarks`.
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Indicators
-
-/// CPU time of the calling thread in nanoseconds (the host is shared: wall time includes
-/// waiting for a core). Reported as the custom metric "Thread CPU (ns)", per iteration.
-private func threadCPUNanoseconds() -> Int {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return time.tv_sec * 1_000_000_000 + time.tv_nsec
-}
-
-private let threadCPU = BenchmarkMetric.custom("Thread CPU (ns)", polarity: .prefersSmaller, useScalingFactor: true)
-
-/// p90 regressions that `swift package benchmark thresholds check` reports against the
-/// checked-in Thresholds/: thread CPU 35% (the shared host moves it by up to ~40% under heavy load: check on a quiet machine), malloc counts 10% (wall clock is not checked: it
-/// depends on the load of the shared host).
-private var regressionTolerances: [BenchmarkMetric: BenchmarkThresholds] {
-    [
-        threadCPU: .init(relative: [.p90: 35]),
-        .mallocCountTotal: .init(relative: [.p90: 10], absolute: [.p90: 20]),
-    ]
-}
+import NumericCore
 
 /// The reference table of `life_expectancy_chiang_silcocks.csv` (populations, deaths by band).
 private let referencePopulations: [Double] = [
@@ -35,18 +17,6 @@ private let referenceDeaths: [Double] = [
 ]
 /// e₀ of the reference table, to 4 decimal places.
 private let referenceLifeExpectancy = 80.1696
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a fixed, seeded stream for the synthetic groups.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// `count` groups laid out g·20 + band: group 0 is the reference table, the others scale its
 /// populations by 10^U(−1, 0.5) (about 8,000 to 250,000 people) with ±20% noise per band and

@@ -15,18 +15,10 @@
 // ticks in 10 ms steps. The checked-in p90 thresholds (Thresholds/, re-recorded with
 // ./update-thresholds.sh) are on thread CPU (35%) and malloc counts (10%).
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Indicators
 import NumericCore
-
-/// CPU time of the calling thread in nanoseconds.
-func threadCPUNanoseconds() -> Int {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return time.tv_sec * 1_000_000_000 + time.tv_nsec
-}
-
-let threadCPU = BenchmarkMetric.custom("Thread CPU (ns)", polarity: .prefersSmaller, useScalingFactor: true)
 
 /// One group's inputs and the values its result must have.
 struct SIIBenchmarkCase {
