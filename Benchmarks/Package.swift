@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(name: "healthgap", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // Only to measure our reader against (issue 4); the product itself does not depend on it.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The thread-CPU metric and regression tolerances every suite uses.
@@ -20,6 +22,7 @@ let package = Package(
         benchmark("LifeTable", products: ["Indicators", "NumericCore"]),
         benchmark("DSR", products: ["Indicators", "NumericCore"]),
         benchmark("Ingest", products: ["Pipeline"]),
+        benchmark("CSVReaders", products: ["CSVStream"], extra: [.product(name: "CSV", package: "CSV.swift")]),
         // Not a benchmark: a bare driver for profilers (callgrind, perf).
         .executableTarget(
             name: "SIIProfile",
@@ -31,11 +34,11 @@ let package = Package(
 )
 
 /// One benchmark suite: an executable target in the folder of the same name, run by the plugin.
-func benchmark(_ name: String, products: [String]) -> Target {
+func benchmark(_ name: String, products: [String], extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
         dependencies: [.product(name: "Benchmark", package: "benchmark"), "BenchmarkSupport"]
-            + products.map { .product(name: $0, package: "healthgap") },
+            + products.map { .product(name: $0, package: "healthgap") } + extra,
         path: name,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
