@@ -7,9 +7,13 @@ struct Healthgap: ParsableCommand {
         commandName: "healthgap",
         abstract: "Population health gap analysis: life expectancy, standardised rates and inequality indices.",
         discussion: """
-            Each method reads a CSV (plain or .csv.gz), groups its rows by the --by columns and \
-            writes one CSV row per group (to --output, or standard output). Exit codes: 0 ok, \
-            64 usage, 65 bad data, 66 cannot read input, 70 internal error.
+            'healthgap run PLAN' is the nightly batch: it reads LSOA-level counts once and \
+            publishes every indicator, deprivation table, SII and gap of a plan in one atomic step \
+            ('plan check' and 'plan explain' look at a plan first). 'synth' and 'aggregate' make \
+            and sum LSOA-level counts. Each method command reads one CSV (plain or .csv.gz), groups \
+            its rows by the --by columns and writes one CSV row per group (to --output, or standard \
+            output). Exit codes: 0 ok, 64 usage, 65 bad data, 66 cannot read input, 70 internal or \
+            failed job, 78 bad plan.
             """,
         version: HealthgapVersion.current,
         subcommands: [
