@@ -18,7 +18,9 @@ let package = Package(
         .target(
             name: "BenchmarkSupport", dependencies: [.product(name: "Benchmark", package: "benchmark")],
             path: "BenchmarkSupport"),
-        benchmark("SII", products: ["Indicators", "NumericCore"]),
+        // The fixture inputs the SII suite and SIIProfile share.
+        .target(name: "SIIInputs", path: "SIIInputs"),
+        benchmark("SII", products: ["Indicators", "NumericCore"], extra: ["SIIInputs"]),
         benchmark("LifeTable", products: ["Indicators", "NumericCore"]),
         benchmark("DSR", products: ["Indicators", "NumericCore"]),
         benchmark("Ingest", products: ["Pipeline"]),
@@ -28,6 +30,7 @@ let package = Package(
             name: "SIIProfile",
             dependencies: [
                 .product(name: "Indicators", package: "healthgap"), .product(name: "NumericCore", package: "healthgap"),
+                "SIIInputs",
             ],
             path: "SIIProfile"),
     ]
