@@ -6,6 +6,7 @@ public typealias SIIReferenceGroup = (populations: [Double], values: [Double], s
 
 /// Area 1 of the fixture's life expectancy, rate and proportion scenarios.
 public enum SIIReferenceInputs {
+    /// "default (e.g. life expectancy) - default parameters": value type 0.
     public static let lifeExpectancy: SIIReferenceGroup = (
         populations: [7291.0, 7997, 6105, 7666, 5790, 6934, 5918, 5974, 7147, 7534],
         values: [
@@ -17,6 +18,7 @@ public enum SIIReferenceInputs {
             1.56412107376755, 1.3681148366878566, 1.4001418005940802, 2.4328463975781616, 1.5665181695934678,
         ]
     )
+    /// "rate (e.g. infant mortality) - default parameters": value type 1, log-scale SEs.
     public static let rate: SIIReferenceGroup = (
         populations: [279012.0, 255993, 236961, 214315, 192812, 183546, 168593, 164822, 154836, 138165],
         values: [
@@ -28,6 +30,7 @@ public enum SIIReferenceInputs {
             0.041552591866051265, 0.04347834474318538, 0.045324801522114426, 0.04769567606225466, 0.05107105401330555,
         ]
     )
+    /// "proportion (e.g. child obesity) - default parameters": value type 2, logit-scale SEs.
     public static let proportion: SIIReferenceGroup = (
         populations: [34353.0, 32112, 27715, 25372, 23889, 23260, 23180, 24193, 23609, 24488],
         values: [
