@@ -29,7 +29,11 @@ let package = Package(
         .library(name: "Indicators", targets: ["Indicators"]),
         .library(name: "NumericCore", targets: ["NumericCore"]),
         .library(name: "CSVStream", targets: ["CSVStream"]),
-        .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Runner", targets: ["Runner"]),
+        .library(name: "MethodTables", targets: ["MethodTables"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Areas", targets: ["Areas"]),
+        .library(name: "Results", targets: ["Results"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,25 +44,33 @@ let package = Package(
     targets: [
         // MARK: - Public API
 
-        /// The command-line tool: parses arguments, builds a request for `Pipeline`, maps errors to exit codes.
+        /// The command-line tool: parses arguments, builds a request for the runner or a method table, maps errors to exit codes.
         .executableTarget(
             name: "healthgap",
             dependencies: [
-                "Pipeline",
+                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        /// Data model, grouping, aggregation and the job runner.
+        /// The batch runner: plan, jobs, records, consumers, manifest and the atomic publish.
         .target(
-            name: "Pipeline",
+            name: "Runner",
             dependencies: [
-                "CSVStream", "Indicators", "NumericCore",
+                "Ingest", "Areas", "Results", "CSVStream", "Indicators", "NumericCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        /// The per-method commands' tables: one CSV in, one row per group out.
+        .target(name: "MethodTables", dependencies: ["Areas", "CSVStream", "Indicators", "NumericCore"]),
+        /// Reading counts into cells: ingest plans, the cell accumulator, aggregation, synthetic counts.
+        .target(name: "Ingest", dependencies: ["Areas", "CSVStream", "Indicators", "NumericCore"]),
+        /// Areas: the LSOA index, geography lookups, deprivation quantiles, the data directory.
+        .target(name: "Areas", dependencies: ["CSVStream", "Indicators"]),
+        /// Typed result records, their vocabulary and CSV form, and the consumer protocol of outputs.
+        .target(name: "Results", dependencies: ["CSVStream", "Indicators"]),
         /// Public-health statistics as pure functions over arrays (METHODS.md §1–§8).
         .target(name: "Indicators", dependencies: ["NumericCore"], swiftSettings: kernelSettings),
         /// Distributions, random streams and BLAS/LAPACK faces; knows nothing about CSV or health.
@@ -84,14 +96,19 @@ let package = Package(
         // MARK: - Tests
 
         /// Shared test helpers: fixture loader, `expectClose`, the built binary's location.
-        .target(name: "_TestSupport", dependencies: ["CSVStream"], path: "Sources/_TestSupport"),
+        .target(name: "_TestSupport", dependencies: ["CSVStream", "Areas"], path: "Sources/_TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "_TestSupport"]),
         .testTarget(name: "IndicatorsTests", dependencies: ["Indicators", "_TestSupport"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "NumericCore", "_TestSupport"]),
+        .testTarget(name: "AreasTests", dependencies: ["Areas", "_TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Areas", "_TestSupport"], exclude: ["Malformed"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "CSVStream", "Indicators", "_TestSupport"]),
         .testTarget(
-            name: "PipelineTests",
-            dependencies: ["Pipeline", "_TestSupport", .product(name: "Logging", package: "swift-log")],
-            exclude: ["Malformed"]),
+            name: "RunnerTests",
+            dependencies: [
+                "Runner", "Ingest", "Areas", "Results", "Indicators", "NumericCore", "_TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
     ]
 )

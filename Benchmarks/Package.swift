@@ -23,7 +23,7 @@ let package = Package(
         benchmark("SII", products: ["Indicators", "NumericCore"], extra: ["SIIInputs"]),
         benchmark("LifeTable", products: ["Indicators", "NumericCore"]),
         benchmark("DSR", products: ["Indicators", "NumericCore"]),
-        benchmark("Ingest", products: ["Pipeline"]),
+        benchmark("Ingest", products: ["Ingest", "Areas"]),
         benchmark("CSVReaders", products: ["CSVStream"], extra: [.product(name: "CSV", package: "CSV.swift")]),
         // Not a benchmark: a bare driver for profilers (callgrind, perf).
         .executableTarget(

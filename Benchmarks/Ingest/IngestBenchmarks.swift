@@ -5,7 +5,8 @@
 // figures against polars and data.table come from `Benchmarks/anchors/` (see BENCHMARKS.md).
 import Benchmark
 import Foundation
-import Pipeline
+import Areas
+import Ingest
 
 /// The generated inputs, made once per process.
 private final class IngestInputs: @unchecked Sendable {

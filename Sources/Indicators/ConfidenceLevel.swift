@@ -91,3 +91,22 @@ public struct Estimate: Equatable, Sendable {
         Estimate(value: nil, limits: Array(repeating: .missing, count: levels), note: note)
     }
 }
+
+extension ConfidenceLevel: Codable {
+    /// Reads a level written as its percentage (`95`, `99.8`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let percent = try container.decode(Double.self)
+        guard let level = ConfidenceLevel(percent) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "confidence level \(percent) is not in (0, 100)")
+        }
+        self = level
+    }
+
+    /// Writes the level as its percentage (`95`, `99.8`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode((fraction * 1000).rounded() / 10)
+    }
+}

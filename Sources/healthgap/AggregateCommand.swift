@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap aggregate`: LSOA-level counts summed by area, deprivation quantile, sex, age band and period.
 struct AggregateCommand: ParsableCommand {
@@ -131,7 +135,7 @@ struct AggregateCommand: ParsableCommand {
 }
 
 /// Finds the data directory: `--data-dir`, else `$HEALTHGAP_DATA`, else beside the binary or its checkout.
-func locateData(_ explicit: String?) throws(PipelineError) -> DataDirectory {
+func locateData(_ explicit: String?) throws(InputError) -> DataDirectory {
     let environment = ProcessInfo.processInfo.environment["HEALTHGAP_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     return try DataDirectory.locate(
         explicit: explicit ?? environment, executable: Bundle.main.executablePath ?? CommandLine.arguments.first)

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
 import Indicators
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// The options every method command shares: input, grouping, levels, output, threads and error policy.
 struct CommonOptions: ParsableArguments {
@@ -72,8 +76,8 @@ enum ErrorPolicyArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Runs a pipeline step: writes its table, prints its warnings to standard error, and turns a
-/// `PipelineError` into its message and exit code.
-func execute(output: String?, _ body: () throws(PipelineError) -> ResultTable) throws {
+/// `InputError` into its message and exit code.
+func execute(output: String?, _ body: () throws(InputError) -> ResultTable) throws {
     do {
         let table = try body()
         for warning in table.warnings { printToStandardError("healthgap: warning: \(warning)") }

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap dsr`: directly standardised rates with Dobson limits.
 struct DSRCommand: ParsableCommand {
@@ -66,6 +70,6 @@ struct DSRCommand: ParsableCommand {
         request.ages = try ageRange()
         request.frequencyColumns = columnList(frequencyColumns)
         request.multiplier = multiplier.value
-        try execute(output: common.output) { () throws(PipelineError) in try DirectlyStandardisedRateTable.run(request) }
+        try execute(output: common.output) { () throws(InputError) in try DirectlyStandardisedRateTable.run(request) }
     }
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap isr`: indirectly standardised ratios or rates.
 struct ISRCommand: ParsableCommand {
@@ -101,6 +105,6 @@ struct ISRCommand: ParsableCommand {
         request.asRate = rate
         request.multiplier = multiplier.value
         request.referenceValue = refValue.value
-        try execute(output: common.output) { () throws(PipelineError) in try IndirectlyStandardisedRatioTable.run(request) }
+        try execute(output: common.output) { () throws(InputError) in try IndirectlyStandardisedRatioTable.run(request) }
     }
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap le`: life expectancy by Chiang's abridged life table with Silcocks limits.
 struct LifeExpectancyCommand: ParsableCommand {
@@ -47,6 +51,6 @@ struct LifeExpectancyCommand: ParsableCommand {
     func run() throws {
         let request = LifeExpectancyTable.Request(
             common: try common.request(), startAge: startAge, deaths: deaths, population: population, ages: try ages())
-        try execute(output: common.output) { () throws(PipelineError) in try LifeExpectancyTable.run(request) }
+        try execute(output: common.output) { () throws(InputError) in try LifeExpectancyTable.run(request) }
     }
 }

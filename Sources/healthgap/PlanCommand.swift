@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap plan check|explain PLAN`: a plan checked, or its jobs listed, without running it.
 struct PlanCommand: ParsableCommand {
@@ -49,7 +53,7 @@ struct PlanCommand: ParsableCommand {
             } catch let error as RunnerError {
                 report(error)
                 throw ExitCode(error.exitCode)
-            } catch let error as PipelineError {
+            } catch let error as InputError {
                 printToStandardError("healthgap: error: \(error.description)")
                 throw ExitCode(error.exitCode)
             }
@@ -80,7 +84,7 @@ struct PlanCommand: ParsableCommand {
             } catch let error as RunnerError {
                 report(error)
                 throw ExitCode(error.exitCode)
-            } catch let error as PipelineError {
+            } catch let error as InputError {
                 printToStandardError("healthgap: error: \(error.description)")
                 throw ExitCode(error.exitCode)
             }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 import Synchronization
 
 /// `healthgap run PLAN`: every indicator of a plan, for every area, breakdown, sex and period, published atomically.
@@ -82,7 +86,7 @@ struct RunCommand: ParsableCommand {
             terminal.clearProgress()
             report(error)
             throw ExitCode(error.exitCode)
-        } catch let error as PipelineError {
+        } catch let error as InputError {
             terminal.clearProgress()
             printToStandardError("healthgap: error: \(error.description)")
             throw ExitCode(error.exitCode)

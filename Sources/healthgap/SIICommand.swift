@@ -1,6 +1,10 @@
 import ArgumentParser
 import Indicators
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap sii`: slope and relative index of inequality with simulated limits.
 struct SIICommand: ParsableCommand {
@@ -115,7 +119,7 @@ struct SIICommand: ParsableCommand {
             value: value.map { .value($0) } ?? .count(count!), uncertainty: uncertainty, options: options)
         request.intercept = intercept
         request.seed = seed
-        try execute(output: common.output) { () throws(PipelineError) in try SlopeIndexTable.run(request) }
+        try execute(output: common.output) { () throws(InputError) in try SlopeIndexTable.run(request) }
     }
 }
 

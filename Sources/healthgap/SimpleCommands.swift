@@ -1,5 +1,9 @@
 import ArgumentParser
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap rate`: crude rates with Byar's or exact Poisson limits.
 struct RateCommand: ParsableCommand {
@@ -20,7 +24,7 @@ struct RateCommand: ParsableCommand {
 
     func run() throws {
         let common = try self.common.request()
-        try execute(output: self.common.output) { () throws(PipelineError) in
+        try execute(output: self.common.output) { () throws(InputError) in
             try CrudeRateTable.run(common, statistic: .rate(count: count, population: population, multiplier: multiplier.value))
         }
     }
@@ -44,7 +48,7 @@ struct ProportionCommand: ParsableCommand {
 
     func run() throws {
         let common = try self.common.request()
-        try execute(output: self.common.output) { () throws(PipelineError) in
+        try execute(output: self.common.output) { () throws(InputError) in
             try CrudeRateTable.run(
                 common, statistic: .proportion(numerator: numerator, denominator: denominator, multiplier: multiplier.value))
         }
@@ -63,7 +67,7 @@ struct MeanCommand: ParsableCommand {
 
     func run() throws {
         let common = try self.common.request()
-        try execute(output: self.common.output) { () throws(PipelineError) in
+        try execute(output: self.common.output) { () throws(InputError) in
             try CrudeRateTable.run(common, statistic: .mean(value: value))
         }
     }
@@ -94,6 +98,6 @@ struct QuantilesCommand: ParsableCommand {
 
     func run() throws {
         let request = QuantileTable.Request(common: try common.request(), value: value, quantiles: quantiles, invert: invert)
-        try execute(output: common.output) { () throws(PipelineError) in try QuantileTable.run(request) }
+        try execute(output: common.output) { () throws(InputError) in try QuantileTable.run(request) }
     }
 }

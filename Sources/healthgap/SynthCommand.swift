@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Areas
+import Ingest
+import MethodTables
+import Results
+import Runner
 
 /// `healthgap synth`: deterministic synthetic population and deaths on the real LSOAs, with a known deprivation gradient.
 struct SynthCommand: ParsableCommand {
@@ -65,7 +69,7 @@ struct SynthCommand: ParsableCommand {
             request.truth = truth
             request.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             _ = try SyntheticCounts.generate(request)
-        } catch let error as PipelineError {
+        } catch let error as InputError {
             printToStandardError("healthgap: error: \(error.description)")
             throw ExitCode(error.exitCode)
         }

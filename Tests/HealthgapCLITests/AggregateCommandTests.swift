@@ -6,7 +6,7 @@ import _TestSupport
 // exit 65, nothing written), reject mode (exact rejects file and counts), exit codes for usage and
 // unreadable input, and the binary finding its Data/ from another working directory.
 
-private let corpus = "Tests/PipelineTests/Malformed/"
+private let corpus = "Tests/IngestTests/Malformed/"
 
 @Suite struct AggregateCommandTests {
     struct Case: Sendable, CustomTestStringConvertible {

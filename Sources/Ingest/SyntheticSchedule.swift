@@ -1,0 +1,205 @@
+import Foundation
+import Indicators
+import Areas
+
+// The generator's design (issue 4: "the schedule is ours to design"):
+//
+// Age structure. Single years of age 0…104 get an England-like weight per sex: flat for
+// children, two broad humps for adults (late 20s and around 50), and from 60 the survivors of a
+// Gompertz–Makeham hazard. Each LSOA's three mid-2015 broad groups (0–15, 16–59, 60+) from the
+// IMD population denominators are spread over the 20 life-table bands in proportion to those
+// weights, split by sex (0–15: 51.2% male; 16–59: 50.2% male; 60+: from the two sexes' survival),
+// and scaled by 0.6% a year from 2015.
+//
+// Mortality. The death rate of band b, sex s and national IMD decile d is
+//
+//     m = base_s(b) · exp(γ_s · g(d) · h(b)),   g(d) = (5.5 − d)/4.5 ∈ [−1, 1]
+//     base_s(b) = infant_s (band 0), child_s (1-4), else c_s + B_s·exp(β_s·x_b) + hump_s(x_b)
+//
+// with x_b the band's mid-age (92.5 for 90+), a young-adult hump and a deprivation effect
+// that fades from age 65 (h = 1 up to 65, falling linearly to 0.4 at 92.5). B_s and γ_s are
+// calibrated (bisection) so that life expectancy at birth of the average of the ten deciles'
+// rates is `target` and the decile 1 − decile 10 gap is `gap`; everything else is fixed.
+// Deaths are Poisson draws with mean population × m; the schedule does not change over years.
+
+/// The synthetic mortality schedule: death rates by life-table band, sex and national IMD decile.
+public struct SyntheticSchedule: Sendable, Equatable {
+    /// One sex's parameters.
+    public struct Parameters: Sendable, Equatable {
+        /// Death rate in the first year of life (band 0) at g(d) = 0.
+        public var infant: Double
+        /// Death rate at ages 1–4 at g(d) = 0.
+        public var child: Double
+        /// Makeham's age-independent term c.
+        public var makeham: Double
+        /// Gompertz level B (calibrated).
+        public var gompertzLevel: Double
+        /// Gompertz slope β per year of age.
+        public var gompertzSlope: Double
+        /// Height of the young-adult hump (a Gaussian in age centred at 22, sd 6).
+        public var hump: Double
+        /// Deprivation log-hazard half-range γ (calibrated): decile 1 has exp(γ), decile 10 exp(−γ).
+        public var deprivation: Double
+        /// Target life expectancy at birth of the decile average.
+        public var target: Double
+        /// Target gap in life expectancy at birth, decile 1 vs decile 10.
+        public var gap: Double
+    }
+
+    /// Male parameters.
+    public var male: Parameters
+    /// Female parameters.
+    public var female: Parameters
+
+    /// The parameters for sex 0 (male) or 1 (female).
+    public func parameters(sex: Int) -> Parameters { sex == 0 ? male : female }
+
+    /// The 20 life-table bands' start ages.
+    public static let startAges = LifeExpectancy.startAges
+
+    /// The mid-age of band b (92.5 for 90+).
+    static func midAge(_ b: Int) -> Double {
+        b + 1 < startAges.count ? Double(startAges[b] + startAges[b + 1]) / 2 : 92.5
+    }
+
+    /// g(d) = (5.5 − d)/4.5: 1 for decile 1, −1 for decile 10, 0 between deciles 5 and 6.
+    public static func deprivationScore(decile: Int) -> Double { (5.5 - Double(decile)) / 4.5 }
+
+    /// The death rate of band `band` (0..<20), sex 0/1, at deprivation score `score` (g(d)).
+    ///
+    /// - Complexity: O(1).
+    public func rate(band: Int, sex: Int, score: Double) -> Double {
+        let p = parameters(sex: sex)
+        let x = Self.midAge(band)
+        let base: Double
+        switch band {
+        case 0: base = p.infant
+        case 1: base = p.child
+        default:
+            base = p.makeham + p.gompertzLevel * exp(p.gompertzSlope * x) + p.hump * exp(-((x - 22) / 6) * ((x - 22) / 6))
+        }
+        let fade = band < 2 || x <= 65 ? 1.0 : 1 - 0.6 * (x - 65) / 27.5
+        return min(base * exp(p.deprivation * score * fade), 1)
+    }
+
+    /// The 20 band rates of sex `sex` in national decile `decile`.
+    public func rates(sex: Int, decile: Int) -> [Double] {
+        (0..<20).map { rate(band: $0, sex: sex, score: Self.deprivationScore(decile: decile)) }
+    }
+
+    /// Life expectancy at birth (Chiang II, METHODS.md §5) of 20 band death rates.
+    ///
+    /// - Complexity: O(20).
+    public static func lifeExpectancy(rates: [Double]) -> Double {
+        let population = [Double](repeating: 1e9, count: rates.count)
+        return LifeTable(deaths: rates.map { $0 * 1e9 }, populations: population).lifeExpectancy[0]
+    }
+
+    /// Life expectancy at birth for sex and decile.
+    public func lifeExpectancy(sex: Int, decile: Int) -> Double {
+        Self.lifeExpectancy(rates: rates(sex: sex, decile: decile))
+    }
+
+    /// Life expectancy at birth of the ten deciles' average rates (an idealised England).
+    public func averageLifeExpectancy(sex: Int) -> Double {
+        var mean = [Double](repeating: 0, count: 20)
+        for d in 1...10 {
+            for (b, m) in rates(sex: sex, decile: d).enumerated() { mean[b] += m / 10 }
+        }
+        return Self.lifeExpectancy(rates: mean)
+    }
+
+    /// The schedule with B and γ calibrated to the targets (79.4 / 83.1 years; gaps 9.5 / 7.5).
+    ///
+    /// - Complexity: a few thousand 20-band life tables (milliseconds).
+    public static let calibrated: SyntheticSchedule = {
+        var s = SyntheticSchedule(
+            male: Parameters(
+                infant: 0.0042, child: 0.00013, makeham: 0.00008, gompertzLevel: 3e-5, gompertzSlope: 0.092,
+                hump: 0.0006, deprivation: 0.4, target: 79.4, gap: 9.5),
+            female: Parameters(
+                infant: 0.0035, child: 0.00011, makeham: 0.00005, gompertzLevel: 1.5e-5, gompertzSlope: 0.098,
+                hump: 0.0002, deprivation: 0.4, target: 83.1, gap: 7.5))
+        for sex in 0..<2 { s.calibrate(sex: sex) }
+        return s
+    }()
+
+    /// Sets B (inner bisection on log B) and γ (outer bisection) of one sex to hit its targets.
+    private mutating func calibrate(sex: Int) {
+        func setLevelForTarget() {
+            var low = log(1e-7), high = log(1e-3)  // LE falls as B grows
+            for _ in 0..<80 {
+                let mid = (low + high) / 2
+                update(sex) { $0.gompertzLevel = exp(mid) }
+                if averageLifeExpectancy(sex: sex) > parameters(sex: sex).target { low = mid } else { high = mid }
+            }
+            update(sex) { $0.gompertzLevel = exp((low + high) / 2) }
+        }
+        var low = 0.0, high = 2.0  // the gap grows with γ
+        for _ in 0..<60 {
+            let mid = (low + high) / 2
+            update(sex) { $0.deprivation = mid }
+            setLevelForTarget()
+            let gap = lifeExpectancy(sex: sex, decile: 10) - lifeExpectancy(sex: sex, decile: 1)
+            if gap < parameters(sex: sex).gap { low = mid } else { high = mid }
+        }
+        update(sex) { $0.deprivation = (low + high) / 2 }
+        setLevelForTarget()
+    }
+
+    private mutating func update(_ sex: Int, _ change: (inout Parameters) -> Void) {
+        if sex == 0 { change(&male) } else { change(&female) }
+    }
+}
+
+/// The synthetic age structure: how each broad age group (0–15, 16–59, 60+) spreads over sex and the 20 bands.
+public struct SyntheticAgeStructure: Sendable {
+    /// `share[sex][band][group]`: the fraction of broad group `group`'s population in that sex and band.
+    public let share: [[[Double]]]
+
+    /// The structure described at the top of this file.
+    public static let england = SyntheticAgeStructure()
+
+    private init() {
+        let oldest = 104
+        // Survival from 59 under a fixed Gompertz–Makeham hazard (not the calibrated one, so the
+        // age structure does not move when the mortality targets do).
+        func weights(b: Double, beta: Double, c: Double) -> [Double] {
+            var w = [Double](repeating: 0, count: oldest + 1)
+            for a in 0...59 {
+                if a <= 15 {
+                    w[a] = 1
+                } else {
+                    let x = Double(a)
+                    w[a] = 1 + 0.18 * exp(-((x - 50) / 14) * ((x - 50) / 14)) + 0.12 * exp(-((x - 28) / 8) * ((x - 28) / 8))
+                }
+            }
+            var survivors = w[59]
+            for a in 60...oldest {
+                survivors *= exp(-(c + b * exp(beta * (Double(a) - 0.5))))
+                w[a] = survivors
+            }
+            return w
+        }
+        let bySex = [weights(b: 3.2e-5, beta: 0.092, c: 0.0001), weights(b: 1.6e-5, beta: 0.098, c: 0.00006)]
+        let groups = [0...15, 16...59, 60...oldest]
+        let olderMale = bySex[0][60...].reduce(0, +) / (bySex[0][60...].reduce(0, +) + bySex[1][60...].reduce(0, +))
+        let maleShare = [0.512, 0.502, olderMale]
+        let starts = LifeExpectancy.startAges
+        var share = [[[Double]]](repeating: [[Double]](repeating: [0, 0, 0], count: 20), count: 2)
+        for sex in 0..<2 {
+            let w = bySex[sex]
+            for (g, ages) in groups.enumerated() {
+                let total = ages.reduce(0.0) { $0 + w[$1] }
+                let sexShare = sex == 0 ? maleShare[g] : 1 - maleShare[g]
+                for b in 0..<20 {
+                    let bandAges = starts[b]...(b + 1 < 20 ? starts[b + 1] - 1 : oldest)
+                    let inBoth = ages.clamped(to: bandAges)
+                    guard ages.overlaps(bandAges) else { continue }
+                    share[sex][b][g] = sexShare * inBoth.reduce(0.0) { $0 + w[$1] } / total
+                }
+            }
+        }
+        self.share = share
+    }
+}

@@ -1,0 +1,62 @@
+import Indicators
+
+/// An output of a run made from its records: `results.csv`, the area tables, and any later one
+/// (report, history store, shard file). The runner hands every consumer the same records in job
+/// order, then asks each for the files it wrote into the staging folder; all of them are published
+/// together in one atomic step, and the manifest lists every file with its rows and SHA-256.
+///
+/// To add an output: write a type conforming to this protocol, and add it where the runner builds
+/// its consumers (`Runner/Consumers.swift`).
+public protocol ResultConsumer: AnyObject {
+    /// Prepares the consumer's files inside the staging folder, before any record.
+    func begin(staging: String, run: RunDescription) throws(ConsumerError)
+    /// Takes the next records, in job order (a job's records are never split between calls).
+    func consume(_ records: [ResultRecord]) throws(ConsumerError)
+    /// Completes every file; returns their paths relative to the staging folder and their data rows.
+    func finish() throws(ConsumerError) -> [WrittenFile]
+}
+
+/// What a consumer needs to know about the run as a whole.
+public struct RunDescription: Sendable {
+    /// The confidence levels of the run's limit columns, ascending as the plan lists them.
+    public var levels: [ConfidenceLevel]
+    /// The plan's name.
+    public var planName: String
+
+    /// Creates a description.
+    public init(levels: [ConfidenceLevel], planName: String) {
+        self.levels = levels
+        self.planName = planName
+    }
+}
+
+/// A file a consumer wrote: its path relative to the staging folder, and its data rows.
+public struct WrittenFile: Sendable, Equatable {
+    /// `results.csv`, `tables/place_liverpool_by-local-decile.csv`, …
+    public var name: String
+    /// Data rows (or records) in the file.
+    public var rows: Int
+
+    /// Creates an entry.
+    public init(name: String, rows: Int) {
+        self.name = name
+        self.rows = rows
+    }
+}
+
+/// A consumer could not write its output: the path and the reason (exit 73).
+public struct ConsumerError: Error, Sendable, CustomStringConvertible {
+    /// The file or folder.
+    public var path: String
+    /// What went wrong.
+    public var reason: String
+
+    /// Creates the error.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// `cannot write PATH: REASON`.
+    public var description: String { "cannot write \(path): \(reason)" }
+}

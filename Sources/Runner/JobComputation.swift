@@ -1,0 +1,368 @@
+import CSVStream
+import Indicators
+import NumericCore
+import Areas
+import Ingest
+import Results
+
+/// One cell of a job: an area's (or one quantile's) statistic with its count and denominator.
+struct CellEstimate: Sendable {
+    /// The value and limits at the indicator's levels (note where suppressed).
+    var estimate: Estimate
+    /// Events (deaths), or the observed count of an ISR.
+    var count: Double?
+    /// Population (person-years over the pooled years), or the expected count of an ISR.
+    var denominator: Double?
+}
+
+/// What every job reads: the resolved plan, the summed counts and the random streams (immutable).
+struct RunContext: @unchecked Sendable {
+    let resolved: ResolvedPlan
+    let cubes: [CountCube]
+    let geography: Geography
+    /// The edition's name for the `imd_edition` column.
+    let edition: String
+    /// Stream i of the run's seed, for SII computation i in job order.
+    let streams: [Xoshiro256StarStar]
+    /// Repetitions of the simulated limits.
+    let repetitions: Int
+    /// Accumulator columns by source and period index (`CountCube.columns(years:)`).
+    let columns: [[[Int]]]
+    /// Index of each period in `resolved.plan.periods`.
+    let periodIndex: [Period: Int]
+    /// LSOAs per local authority (for the note of an area too small for local deciles).
+    let lsoasOfAuthority: [Int]
+    /// ISR reference band sums by indicator, sex and period index: (events, population) per method band.
+    let references: [ReferenceKey: (events: [Double], population: [Double])]
+}
+
+/// The key of an ISR's reference rates.
+struct ReferenceKey: Hashable, Sendable {
+    var indicator: Int
+    var sex: SexSelection
+    var period: Int
+}
+
+/// The output bytes of one job: its rows of the long table and of each area table.
+struct JobOutput: Sendable {
+    var long: [UInt8] = []
+    /// Area-table rows by breakdown.
+    var tables: [DeprivationScheme: [UInt8]] = [:]
+    /// Area-table rows by breakdown.
+    var tableRows: [DeprivationScheme: Int] = [:]
+    /// Rows written to the long table.
+    var rows = 0
+    /// Rows with a note (suppressed or partly empty).
+    var notes = 0
+}
+
+/// Computes one job: sums its cells, runs the method (batched where the method has a batch
+/// kernel), derives the SII/RII and ranges, and encodes the rows.
+enum JobComputation {
+    /// A cell of a job before its statistic: which breakdown and quantile label.
+    private struct CellKey {
+        var scheme: DeprivationScheme
+        /// `1`…`k`, `core20`/`rest`, or empty for the whole area.
+        var quantile: String
+    }
+
+    static func run(_ job: RunJob, context: RunContext) -> JobOutput {
+        let resolved = context.resolved
+        let indicator = resolved.indicators[job.indicator]
+        let spec = indicator.spec
+        let area = resolved.areas[job.area]
+        let cube = context.cubes[indicator.source]
+        let bands = cube.bandCount
+        let columns = context.columns[indicator.source][context.periodIndex[job.period]!]
+        let sexes = job.sex.sexIndices
+
+        // The cells and each group's cell per breakdown.
+        var keys: [CellKey] = []
+        var firstCell: [DeprivationScheme: Int] = [:]
+        for scheme in job.schemes {
+            firstCell[scheme] = keys.count
+            switch scheme {
+            case .none: keys.append(CellKey(scheme: scheme, quantile: ""))
+            case .core20:
+                keys.append(CellKey(scheme: scheme, quantile: "core20"))
+                keys.append(CellKey(scheme: scheme, quantile: "rest"))
+            default:
+                for q in 1...scheme.quantiles { keys.append(CellKey(scheme: scheme, quantile: "\(q)")) }
+            }
+        }
+        let cellCount = keys.count
+        var population = [Double](repeating: 0, count: cellCount * bands)
+        var events = [Double](repeating: 0, count: cellCount * bands)
+        var rows = [Double](repeating: 0, count: cellCount)
+        var anyLocal = false
+        population.withUnsafeMutableBufferPointer { pop in
+            events.withUnsafeMutableBufferPointer { ev in
+                for la in area.authorities {
+                    for g32 in cube.groupsOfAuthority[la] {
+                        let g = Int(g32)
+                        let decile = Int(cube.groupDecile[g]), local = Int(cube.groupLocalDecile[g])
+                        if local > 0 { anyLocal = true }
+                        for scheme in job.schemes {
+                            let cell: Int
+                            switch scheme {
+                            case .none: cell = firstCell[scheme]!
+                            case .nationalDeciles: cell = firstCell[scheme]! + decile - 1
+                            case .nationalQuintiles: cell = firstCell[scheme]! + (decile + 1) / 2 - 1
+                            case .localDeciles:
+                                guard local > 0 else { continue }
+                                cell = firstCell[scheme]! + local - 1
+                            case .core20: cell = firstCell[scheme]! + (decile <= 2 ? 0 : 1)
+                            }
+                            cube.add(
+                                group: g, columns: columns, sexes: sexes, population: pop.baseAddress! + cell * bands,
+                                events: ev.baseAddress! + cell * bands, rows: &rows[cell])
+                        }
+                    }
+                }
+            }
+        }
+
+        // The method, on every cell.
+        let estimates = methodEstimates(
+            indicator, keys: keys, population: population, events: events, rows: rows, bands: bands, job: job,
+            context: context)
+
+        // Rows.
+        var out = JobOutput()
+        let encoder = RowEncoder(job: job, context: context)
+        var stream = job.firstStream
+        for scheme in job.schemes {
+            let start = firstCell[scheme]!
+            let count = scheme == .none ? 1 : scheme == .core20 ? 2 : scheme.quantiles
+            if scheme == .localDeciles && !anyLocal {
+                let lsoas = area.authorities.map { context.lsoasOfAuthority[$0] }.reduce(0, +)
+                let note = "no local deciles: \(area.name) has \(lsoas) LSOAs, fewer than 10 (METHODS.md §7)"
+                encoder.append(
+                    scheme: scheme, quantile: "", measure: "value",
+                    cell: CellEstimate(
+                        estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
+                    into: &out)
+                for measure in spec.measures {
+                    encoder.append(
+                        scheme: scheme, quantile: "", measure: measure.rawValue,
+                        cell: CellEstimate(
+                            estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
+                        into: &out)
+                }
+                if scheme.quantiles > 0 && (spec.measures.contains(.sii) || spec.measures.contains(.rii)) { stream += 1 }
+                continue
+            }
+            for c in start..<(start + count) {
+                encoder.append(scheme: scheme, quantile: keys[c].quantile, measure: "value", cell: estimates[c], into: &out)
+            }
+            guard scheme != .none else { continue }
+            let parts = Array(estimates[start..<(start + count)])
+            if scheme.quantiles > 0 && (spec.measures.contains(.sii) || spec.measures.contains(.rii)) {
+                var rng = context.streams[stream]
+                stream += 1
+                let (sii, rii) = slopeIndex(parts, spec: spec, scheme: scheme, repetitions: context.repetitions, rng: &rng)
+                if spec.measures.contains(.sii) {
+                    encoder.append(scheme: scheme, quantile: "", measure: "sii", cell: CellEstimate(estimate: sii), into: &out)
+                }
+                if spec.measures.contains(.rii) {
+                    encoder.append(scheme: scheme, quantile: "", measure: "rii", cell: CellEstimate(estimate: rii), into: &out)
+                }
+            }
+            let roles: RangeRoles = scheme == .core20 ? .core20 : .quantiles
+            let most = RangeInput(parts[0].estimate, levels: spec.levels)
+            let least = RangeInput(parts[parts.count - 1].estimate, levels: spec.levels)
+            let named = { (note: String?) -> String? in
+                note.map {
+                    $0.replacingOccurrences(of: "quantile k", with: "\(scheme.singular) \(count)").replacingOccurrences(
+                        of: "quantile 1", with: "\(scheme.singular) 1")
+                }
+            }
+            if spec.measures.contains(.absoluteRange) {
+                var range = InequalityRange.absolute(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
+                range.note = named(range.note)
+                encoder.append(
+                    scheme: scheme, quantile: "", measure: "absolute_range", cell: CellEstimate(estimate: range), into: &out)
+            }
+            if spec.measures.contains(.relativeRange) {
+                var range = InequalityRange.relative(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
+                range.note = named(range.note)
+                encoder.append(
+                    scheme: scheme, quantile: "", measure: "relative_range", cell: CellEstimate(estimate: range), into: &out)
+            }
+        }
+        return out
+    }
+
+    // MARK: - The methods
+
+    /// The statistic of every cell, batched for life expectancy and DSRs.
+    private static func methodEstimates(
+        _ indicator: ResolvedIndicator, keys: [CellKey], population: [Double], events: [Double], rows: [Double], bands: Int,
+        job: RunJob, context: RunContext
+    ) -> [CellEstimate] {
+        let spec = indicator.spec
+        let levels = spec.levels
+        let cellCount = keys.count
+        var out = [CellEstimate](
+            repeating: CellEstimate(estimate: .suppressed(levels: levels.count, note: ""), count: nil, denominator: nil),
+            count: cellCount)
+        // Cells without any input row.
+        var live: [Int] = []
+        for c in 0..<cellCount {
+            if rows[c] == 0 {
+                let note: String
+                switch keys[c].scheme {
+                case .none: note = "no input rows for this area in \(job.period.label)"
+                case .core20:
+                    note =
+                        keys[c].quantile == "core20"
+                        ? "no LSOAs of this area in Core20 (national deciles 1-2)" : "every LSOA of this area is in Core20"
+                default: note = "no LSOAs in this \(keys[c].scheme.singular)"
+                }
+                out[c] = CellEstimate(estimate: .suppressed(levels: levels.count, note: note), count: 0, denominator: 0)
+            } else {
+                live.append(c)
+            }
+        }
+        // Method bands.
+        let methodBandCount = indicator.methodBands.count
+        func methodSums(_ c: Int) -> (events: [Double], population: [Double]) {
+            var e = [Double](repeating: 0, count: methodBandCount), p = [Double](repeating: 0, count: methodBandCount)
+            for b in 0..<bands where indicator.bandMap[b] >= 0 {
+                e[indicator.bandMap[b]] += events[c * bands + b]
+                p[indicator.bandMap[b]] += population[c * bands + b]
+            }
+            return (e, p)
+        }
+
+        switch spec.method {
+        case .lifeExpectancy:
+            var d: [Double] = [], p: [Double] = []
+            d.reserveCapacity(live.count * bands)
+            p.reserveCapacity(live.count * bands)
+            for c in live {
+                d.append(contentsOf: events[(c * bands)..<((c + 1) * bands)])
+                p.append(contentsOf: population[(c * bands)..<((c + 1) * bands)])
+            }
+            let slot = spec.atAge == 0 ? 0 : LifeExpectancy.startAges.firstIndex(of: spec.atAge) ?? 0
+            let batch = LifeExpectancy.batch(
+                deaths: d, populations: p, groupCount: live.count, levels: levels, allStartAges: spec.atAge != 0)
+            for (i, c) in live.enumerated() {
+                out[c] = CellEstimate(
+                    estimate: batch.estimate(group: i, slot: slot), count: d[(i * bands)..<((i + 1) * bands)].reduce(0, +),
+                    denominator: p[(i * bands)..<((i + 1) * bands)].reduce(0, +))
+            }
+        case .dsr:
+            var x: [Double] = [], n: [Double] = []
+            var batched: [Int] = []
+            for c in live {
+                let (e, p) = methodSums(c)
+                if let empty = p.firstIndex(where: { !($0 > 0) }) {
+                    out[c] = CellEstimate(
+                        estimate: .suppressed(
+                            levels: levels.count, note: "not computed: population 0 in band \(indicator.methodBands[empty])"),
+                        count: e.reduce(0, +), denominator: p.reduce(0, +))
+                    continue
+                }
+                x.append(contentsOf: e)
+                n.append(contentsOf: p)
+                batched.append(c)
+            }
+            do {
+                let results = try DirectlyStandardisedRate.batch(
+                    counts: x, populations: n, groupCount: batched.count, weights: indicator.weights,
+                    bandLabels: indicator.methodBands, levels: levels, multiplier: spec.multiplier)
+                for (i, c) in batched.enumerated() {
+                    out[c] = CellEstimate(
+                        estimate: results[i].estimate, count: results[i].totalCount, denominator: results[i].totalPopulation)
+                }
+            } catch {
+                for c in batched {
+                    out[c] = CellEstimate(estimate: .suppressed(levels: levels.count, note: "not computed: \(error.error.note)"))
+                }
+            }
+        case .crudeRate, .proportion:
+            for c in live {
+                let (e, p) = methodSums(c)
+                let o = e.reduce(0, +), n = p.reduce(0, +)
+                do {
+                    let estimate =
+                        spec.method == .crudeRate
+                        ? try CrudeRate.estimate(count: o, population: n, levels: levels, multiplier: spec.multiplier)
+                        : try Proportion.estimate(numerator: o, denominator: n, levels: levels, multiplier: spec.multiplier)
+                    out[c] = CellEstimate(estimate: estimate, count: o, denominator: n)
+                } catch {
+                    out[c] = CellEstimate(
+                        estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: o, denominator: n
+                    )
+                }
+            }
+        case .isr:
+            let key = ReferenceKey(indicator: job.indicator, sex: job.sex, period: context.periodIndex[job.period]!)
+            guard let reference = context.references[key] else { break }
+            for c in live {
+                let (e, p) = methodSums(c)
+                do {
+                    let result = try IndirectlyStandardisedRatio.compute(
+                        counts: e, populations: p, referenceCounts: reference.events,
+                        referencePopulations: reference.population, bandLabels: indicator.methodBands, levels: levels)
+                    out[c] = CellEstimate(estimate: result.estimate, count: result.observed, denominator: result.expected)
+                } catch {
+                    out[c] = CellEstimate(
+                        estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: e.reduce(0, +),
+                        denominator: nil)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The SII and RII of one breakdown (METHODS.md §6); a note where a quantile has no value.
+    private static func slopeIndex(
+        _ parts: [CellEstimate], spec: IndicatorSpec, scheme: DeprivationScheme, repetitions: Int,
+        rng: inout Xoshiro256StarStar
+    ) -> (sii: Estimate, rii: Estimate) {
+        let levels = spec.levels
+        func fail(_ note: String) -> (Estimate, Estimate) {
+            (.suppressed(levels: levels.count, note: note), .suppressed(levels: levels.count, note: note))
+        }
+        let k95 = levels.firstIndex(of: .ninetyFive) ?? 0
+        var missing: [String] = []
+        for (q, part) in parts.enumerated() where part.estimate.value == nil || !(part.denominator.map { $0 > 0 } ?? false) {
+            missing.append("\(q + 1)" + (part.estimate.note.map { " (\($0))" } ?? ""))
+        }
+        if !missing.isEmpty {
+            return fail("not computed: no value for \(scheme.singular) \(missing.joined(separator: ", "))")
+        }
+        let values = parts.map { $0.estimate.value! }
+        let populations = parts.map { $0.denominator! }
+        var options = SIIOptions()
+        options.valueType = spec.valueType
+        options.transform = spec.siiTransform && spec.valueType != .untransformed
+        options.repetitions = repetitions
+        options.levels = levels
+        options.computeRII = spec.measures.contains(.rii)
+        options.multiplier = spec.valueType == .proportion ? spec.multiplier : 1
+        // Proportions reported per multiplier (e.g. per cent): the SII works on the fraction.
+        let scale = spec.valueType == .proportion ? spec.multiplier : 1
+        do throws(IndicatorError) {
+            let lower = parts.map { $0.estimate.limits.count > k95 ? $0.estimate.limits[k95].lower.map { $0 / scale } : nil }
+            let upper = parts.map { $0.estimate.limits.count > k95 ? $0.estimate.limits[k95].upper.map { $0 / scale } : nil }
+            let se = try SlopeIndexOfInequality.standardErrors(lower: lower, upper: upper, valueType: spec.valueType)
+            let result = try SlopeIndexOfInequality.compute(
+                populations: populations, values: values.map { $0 / scale }, standardErrors: se, options: options, using: &rng)
+            let sii = result.sii
+            let rii = result.rii ?? .suppressed(levels: levels.count, note: "")
+            return (sii, rii)
+        } catch {
+            return fail("not computed: \(error.note)")
+        }
+    }
+}
+
+extension CellEstimate {
+    /// A derived measure's cell (no count or denominator).
+    init(estimate: Estimate) {
+        self.init(estimate: estimate, count: nil, denominator: nil)
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Indicators
+import Areas
+import Ingest
+import Results
+
+/// A parsed run plan (`healthgap run PLAN`): inputs, lookups, geographies, periods and indicators.
+///
+/// The YAML schema (every key documented in `Data/plans/README.md`):
+/// ```yaml
+/// name: Cheshire and Merseyside health gaps
+/// inputs:
+///   counts: {file: counts.csv, columns: {lsoa: lsoa_code, year: year, sex: sex, age: age_band}, on_error: fail}
+/// lookups: {imd: imd2019}
+/// geographies: [{icb: E54000008}, {places: E54000008}]
+/// periods: [{rolling: 3, from: 2013, to: 2022}]
+/// seed: 1
+/// repetitions: 100000
+/// confidence: [95, 99.8]
+/// indicators:
+///   - {id: le_birth, method: life_expectancy, numerator: deaths, denominator: population,
+///      deprivation: [local_deciles, national_deciles, core20], inequality: [sii, rii, absolute_range]}
+/// ```
+/// Parsing (`PlanParser`) checks the shape of the file; resolving (`ResolvedPlan`) checks it
+/// against the lookups and the inputs' headers. Both report every mistake with its plan line.
+public struct Plan: Sendable {
+    /// The plan file's path, as given.
+    public var path: String
+    /// The plan's title (`name`), or the file's name.
+    public var name: String
+    /// The inputs, in plan order.
+    public var inputs: [PlanInput]
+    /// `imd2019` or the path of another IMD-like file.
+    public var imd: String
+    /// Where `imd` is written in the plan.
+    public var imdLocation: PlanLocation
+    /// Geography lookups replacing those in `Data/lookups/`, by key (`wards`: LSOA → ward and
+    /// local authority; `authorities`: local authority → region and combined authority; `places`:
+    /// local authority → Place and ICB), resolved against the plan's folder.
+    public var lookupFiles: [String: (path: String, location: PlanLocation)]
+    /// The geography entries, in plan order (expanded into areas when resolved).
+    public var geographies: [GeographySpec]
+    /// The periods, in plan order (rolling entries expanded).
+    public var periods: [Period]
+    /// The seed of the simulated SII limits.
+    public var seed: UInt64
+    /// SII simulation repetitions.
+    public var repetitions: Int
+    /// Where `repetitions` is written in the plan.
+    public var repetitionsLocation: PlanLocation
+    /// The indicators, in plan order.
+    public var indicators: [IndicatorSpec]
+    /// Whether to write the per-area deprivation tables beside the long table.
+    public var areaTables: Bool
+}
+
+extension Plan {
+    /// The geography lookup files: the plan's `lookups`, else the data directory's.
+    ///
+    /// - Throws: `RunnerError.unreadableInput` naming the plan line of a lookup that cannot be read.
+    public func geographySources(data: DataDirectory) throws(RunnerError) -> Geography.Sources {
+        let defaults = Geography.Sources(data: data)
+        var unreadable: [PlanIssue] = []
+        func file(_ key: String, _ fallback: String) -> String {
+            guard let given = lookupFiles[key] else { return fallback }
+            if !FileManager.default.isReadableFile(atPath: given.path) {
+                unreadable.append(
+                    PlanIssue(
+                        file: path, line: given.location.line, column: given.location.column,
+                        message: "lookups.\(key): cannot open \(given.path)"))
+            }
+            return given.path
+        }
+        let sources = Geography.Sources(
+            wards: file("wards", defaults.wards), authorities: file("authorities", defaults.authorities),
+            places: file("places", defaults.places))
+        if !unreadable.isEmpty { throw .unreadableInput(unreadable) }
+        return sources
+    }
+}
+
+/// Where something is written in the plan file (1-based line and column; 0 where unknown).
+public struct PlanLocation: Sendable, Equatable {
+    /// Line, from 1.
+    public var line: Int
+    /// Column, from 1.
+    public var column: Int
+
+    /// Creates a location.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    /// No particular place (the file as a whole).
+    public static let file = PlanLocation(line: 0, column: 0)
+}
+
+/// One input file: LSOA-level counts by year, sex and age.
+public struct PlanInput: Sendable {
+    /// The name indicators refer to it by (`input:`), such as `counts`.
+    public var name: String
+    /// The path as written in the plan.
+    public var file: String
+    /// The path to read (relative paths resolved against the plan's folder, or an override).
+    public var resolvedPath: String
+    /// Where `file` is written.
+    public var fileLocation: PlanLocation
+    /// Column names of the key columns (nil: the default name and its aliases).
+    public var lsoa: String?, year: String?, sex: String?, age: String?
+    /// Where each key column mapping is written (by key: lsoa, year, sex, age).
+    public var columnLocations: [String: PlanLocation]
+    /// What to do with a bad row.
+    public var onError: RowErrorPolicy
+    /// Where the input is declared.
+    public var location: PlanLocation
+}
+
+/// The kind of a geography entry, and how it expands into areas.
+public enum GeographyKind: String, Sendable, CaseIterable {
+    /// England as a whole (`england`).
+    case england
+    /// Regions by code (`region: CODE` or a list).
+    case region
+    /// Every region (`regions: all`).
+    case regions
+    /// An integrated care board by code (`icb: E54000008`).
+    case icb
+    /// Places by code (`place: CODE` or a list).
+    case place
+    /// Every Place of an ICB (`places: E54000008`) or every Place (`places: all`).
+    case places
+    /// Local authorities by code (`la: CODE` or a list).
+    case la
+    /// Every local authority (`las: all`) or those of a region (`las: E12000002`).
+    case las
+}
+
+/// One entry of `geographies:` as written.
+public struct GeographySpec: Sendable {
+    /// The kind of entry.
+    public var kind: GeographyKind
+    /// The codes (or `all`) given, each with its location.
+    public var codes: [(code: String, location: PlanLocation)]
+    /// Where the entry is written.
+    public var location: PlanLocation
+}
+
+/// One indicator of a plan.
+public struct IndicatorSpec: Sendable {
+    /// A short identifier (letters, digits, `_`, `-`), unique in the plan.
+    public var id: String
+    /// The indicator's title.
+    public var name: String
+    /// The statistic.
+    public var method: IndicatorMethod
+    /// The input it reads (nil: the plan's only input).
+    public var input: String?
+    /// The count column, such as `deaths`.
+    public var numerator: String?
+    /// The population column, such as `population`.
+    public var denominator: String?
+    /// The age range of rates and proportions (nil: all ages).
+    public var ages: ClosedRange<Int>?
+    /// The age range as written (`0-74`, `75+`).
+    public var agesLabel: String?
+    /// Life expectancy's start age (default 0: at birth).
+    public var atAge: Int
+    /// The standard population of a DSR.
+    public var standard: String
+    /// Rates per `multiplier` (default 100,000; proportions 1).
+    public var multiplier: Double
+    /// The ISR's reference: `all` (every row of the input) or an area code.
+    public var reference: String?
+    /// The sexes, in output order.
+    public var sexes: [SexSelection]
+    /// Confidence levels, in output order.
+    public var levels: [ConfidenceLevel]
+    /// Deprivation breakdowns (besides the whole area, always written), in output order.
+    public var schemes: [DeprivationScheme]
+    /// Inequality measures.
+    public var measures: [InequalityMeasure]
+    /// Fit the SII on the log/logit scale (rates and proportions; default true for them).
+    public var siiTransform: Bool
+    /// Where the indicator, and each of its keys, is written.
+    public var location: PlanLocation
+    /// Locations by key (`numerator`, `denominator`, `input`, `reference`, …).
+    public var keyLocations: [String: PlanLocation]
+
+    /// The SII value type: 0 life expectancy, 1 rates and ratios, 2 proportions.
+    public var valueType: SIIValueType {
+        switch method {
+        case .lifeExpectancy: return .untransformed
+        case .proportion: return .proportion
+        case .dsr, .crudeRate, .isr: return .rate
+        }
+    }
+
+    /// The age column of the long table: `at birth`, `at 65`, `all ages`, `0-74`.
+    public var ageLabel: String {
+        if method == .lifeExpectancy { return atAge == 0 ? "at birth" : "at \(atAge)" }
+        return agesLabel ?? "all ages"
+    }
+}

@@ -1,0 +1,626 @@
+import Foundation
+import Indicators
+import Yams
+import Areas
+import Ingest
+import Results
+
+/// Reads a plan's YAML into a `Plan`, collecting every mistake of shape with its line.
+///
+/// Values are read from the scalars' text (never YAML's type guesses, so `2018-2020`, `E08000012`
+/// and `no` stay what they look like). Unknown keys are mistakes (with the nearest known key as a
+/// suggestion), so a typo cannot silently drop a setting.
+public enum PlanParser {
+    /// Parses plan text; `path` names the file in messages and anchors relative input paths.
+    ///
+    /// - Parameter inputFiles: overrides of input files by input name (`--input counts=FILE`).
+    /// - Returns: the plan (nil when its shape is too broken to go on) and every issue found.
+    /// - Complexity: O(size of the plan).
+    public static func parse(text: String, path: String, inputFiles: [String: String] = [:]) -> (Plan?, [PlanIssue]) {
+        var reader = NodeReader(file: path)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            return (nil, [reader.issue(fromYAML: error)])
+        } catch {
+            return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "cannot read the plan as YAML: \(error)")])
+        }
+        guard let root else {
+            return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "the plan is empty")])
+        }
+        let plan = reader.plan(root, path: path, inputFiles: inputFiles)
+        return (plan, reader.issues)
+    }
+
+    /// Reads and parses a plan file.
+    ///
+    /// - Throws: `RunnerError.pipeline(.csv(.cannotOpen))` when the file cannot be read.
+    public static func parse(file path: String, inputFiles: [String: String] = [:]) throws(RunnerError) -> (
+        Plan?, [PlanIssue], Data
+    ) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .pipeline(.csv(.cannotOpen(file: path, reason: "no such file, or not readable")))
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let (plan, issues) = parse(text: text, path: path, inputFiles: inputFiles)
+        return (plan, issues, data)
+    }
+}
+
+/// Walks Yams nodes, recording issues; every `read…` returns nil after recording why.
+struct NodeReader {
+    let file: String
+    var issues: [PlanIssue] = []
+
+    init(file: String) { self.file = file }
+
+    // MARK: - Locations and issues
+
+    func location(_ node: Node?) -> PlanLocation {
+        guard let mark = node?.mark else { return .file }
+        return PlanLocation(line: mark.line, column: mark.column)
+    }
+
+    mutating func error(_ at: PlanLocation, _ message: String) {
+        issues.append(PlanIssue(file: file, line: at.line, column: at.column, message: message))
+    }
+
+    mutating func error(_ node: Node?, _ message: String) { error(location(node), message) }
+
+    func issue(fromYAML error: YamlError) -> PlanIssue {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return PlanIssue(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return PlanIssue(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) given twice in one mapping")
+        default:
+            return PlanIssue(file: file, line: 0, column: 0, message: "not valid YAML: \(error)")
+        }
+    }
+
+    // MARK: - Shapes
+
+    /// The text of a scalar, or nil (with an issue) for a list or mapping.
+    mutating func scalar(_ node: Node, _ what: String) -> String? {
+        if let s = node.scalar { return s.string.trimmingCharacters(in: .whitespaces) }
+        error(node, "\(what) must be a single value, not a \(node.isMapping ? "mapping" : "list")")
+        return nil
+    }
+
+    /// The pairs of a mapping with string keys, checking keys against `known` (nil: any key).
+    mutating func mapping(_ node: Node, _ what: String, known: [String]?) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard let m = node.mapping else {
+            error(node, "\(what) must be a mapping of keys to values")
+            return nil
+        }
+        var out: [(String, Node, Node)] = []
+        for (k, v) in m {
+            guard let key = k.scalar?.string else {
+                error(k, "\(what): keys must be plain words")
+                continue
+            }
+            if let known, !known.contains(key) {
+                let hint = closest(key, known).map { "; did you mean '\($0)'?" } ?? ""
+                error(k, "\(what): unknown key '\(key)' (known keys: \(known.joined(separator: ", ")))\(hint)")
+                continue
+            }
+            out.append((key, k, v))
+        }
+        return out
+    }
+
+    /// A list's items; a single scalar counts as a one-item list.
+    mutating func items(_ node: Node, _ what: String) -> [Node]? {
+        if let s = node.sequence { return Array(s) }
+        if node.scalar != nil { return [node] }
+        error(node, "\(what) must be a value or a list of values")
+        return nil
+    }
+
+    mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>) -> Int? {
+        guard let text = scalar(node, what) else { return nil }
+        let digits = text.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: ",", with: "")
+        guard let value = Int(digits), range.contains(value) else {
+            error(node, "\(what): '\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func boolean(_ node: Node, _ what: String) -> Bool? {
+        guard let text = scalar(node, what) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error(node, "\(what): '\(text)' is not true or false")
+            return nil
+        }
+    }
+
+    /// The nearest of `candidates` to `word` (edit distance ≤ 3), for "did you mean".
+    func closest(_ word: String, _ candidates: [String]) -> String? {
+        let best = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(1, min(3, word.count / 3)) else { return nil }
+        return best.0
+    }
+
+    private func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        var row = Array(0...y.count)
+        for i in 1...max(x.count, 1) where !x.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: y.count, by: 1) {
+                let old = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+                previous = old
+            }
+        }
+        return x.isEmpty ? y.count : row[y.count]
+    }
+
+    // MARK: - The plan
+
+    static let topKeys = [
+        "name", "description", "inputs", "lookups", "geographies", "periods", "seed", "repetitions", "confidence",
+        "indicators", "outputs",
+    ]
+
+    mutating func plan(_ root: Node, path: String, inputFiles: [String: String]) -> Plan? {
+        guard let top = mapping(root, "the plan", known: Self.topKeys) else { return nil }
+        var byKey: [String: Node] = [:]
+        var keyNodes: [String: Node] = [:]
+        for (key, keyNode, value) in top {
+            byKey[key] = value
+            keyNodes[key] = keyNode
+        }
+        func required(_ key: String) -> Node? {
+            if let node = byKey[key] { return node }
+            error(root, "the plan needs '\(key):' (\(Self.describe(key)))")
+            return nil
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let name = byKey["name"].flatMap { scalar($0, "name") } ?? URL(fileURLWithPath: path).lastPathComponent
+        var inputs: [PlanInput] = []
+        if let node = required("inputs") { inputs = self.inputs(node, folder: folder, overrides: inputFiles) }
+        for (name, _) in inputFiles where !inputs.contains(where: { $0.name == name }) {
+            error(
+                PlanLocation.file,
+                "--input \(name)=…: the plan has no input named '\(name)' (inputs: \(inputs.map(\.name).joined(separator: ", ")))"
+            )
+        }
+        var imd = "imd2019"
+        var imdLocation = PlanLocation.file
+        var lookupFiles: [String: (path: String, location: PlanLocation)] = [:]
+        if let node = byKey["lookups"], let pairs = mapping(node, "lookups", known: ["imd", "wards", "authorities", "places"]) {
+            for (key, _, value) in pairs {
+                guard let text = scalar(value, "lookups.\(key)") else { continue }
+                if key == "imd" {
+                    imd = text
+                    imdLocation = location(value)
+                } else {
+                    let resolved =
+                        text.hasPrefix("/") ? text : URL(fileURLWithPath: folder).appendingPathComponent(text).standardized.path
+                    lookupFiles[key] = (resolved, location(value))
+                }
+            }
+        }
+        var geographies: [GeographySpec] = []
+        if let node = required("geographies") { geographies = geographyList(node) }
+        var periods: [Period] = []
+        if let node = required("periods") { periods = periodList(node) }
+        var seed: UInt64 = 1
+        if let node = byKey["seed"], let text = scalar(node, "seed") {
+            if let value = UInt64(text) { seed = value } else { error(node, "seed: '\(text)' is not a whole number ≥ 0") }
+        }
+        var repetitions = 100_000
+        var repetitionsLocation = PlanLocation.file
+        if let node = byKey["repetitions"], let value = integer(node, "repetitions", range: 1_000...100_000_000) {
+            repetitions = value
+            repetitionsLocation = location(node)
+        }
+        var levels = ConfidenceLevel.defaults
+        if let node = byKey["confidence"], let parsed = confidence(node, "confidence") { levels = parsed }
+        var areaTables = true
+        if let node = byKey["outputs"], let pairs = mapping(node, "outputs", known: ["area_tables"]) {
+            for (_, _, value) in pairs { if let b = boolean(value, "outputs.area_tables") { areaTables = b } }
+        }
+        var indicators: [IndicatorSpec] = []
+        if let node = required("indicators"), let list = node.sequence {
+            for item in list {
+                if let spec = indicator(item, defaultLevels: levels, inputs: inputs) { indicators.append(spec) }
+            }
+            if list.isEmpty { error(node, "indicators: the list is empty; name at least one indicator") }
+        } else if let node = byKey["indicators"] {
+            error(node, "indicators must be a list, each item a mapping with id, method, numerator, denominator, …")
+        }
+        var seen: [String: PlanLocation] = [:]
+        for spec in indicators {
+            if let first = seen[spec.id] {
+                error(
+                    spec.keyLocations["id"] ?? spec.location,
+                    "indicator id '\(spec.id)' is also used on line \(first.line); ids must be unique")
+            } else {
+                seen[spec.id] = spec.keyLocations["id"] ?? spec.location
+            }
+        }
+        return Plan(
+            path: path, name: name, inputs: inputs, imd: imd, imdLocation: imdLocation, lookupFiles: lookupFiles,
+            geographies: geographies,
+            periods: periods, seed: seed, repetitions: repetitions, repetitionsLocation: repetitionsLocation,
+            indicators: indicators, areaTables: areaTables)
+    }
+
+    static func describe(_ key: String) -> String {
+        switch key {
+        case "inputs": return "the counts files, e.g. inputs: {counts: {file: counts.csv}}"
+        case "geographies": return "the areas, e.g. geographies: [england, {icb: E54000008}, {places: E54000008}]"
+        case "periods": return "single or pooled years, e.g. periods: [2018-2020] or [{rolling: 3, from: 2013, to: 2022}]"
+        case "indicators": return "a list of indicators, each with id, method, numerator and denominator"
+        default: return key
+        }
+    }
+
+    // MARK: Inputs
+
+    mutating func inputs(_ node: Node, folder: String, overrides: [String: String]) -> [PlanInput] {
+        guard let pairs = mapping(node, "inputs", known: nil) else { return [] }
+        if pairs.isEmpty { error(node, "inputs: name at least one counts file, e.g. counts: {file: counts.csv}") }
+        var out: [PlanInput] = []
+        for (name, keyNode, value) in pairs {
+            let what = "inputs.\(name)"
+            var fileText: String? = nil
+            var fileNode: Node? = nil
+            var columns: [String: String] = [:]
+            var columnLocations: [String: PlanLocation] = [:]
+            var onError = RowErrorPolicy.fail
+            if value.scalar != nil {
+                fileText = scalar(value, what)
+                fileNode = value
+            } else if let fields = mapping(value, what, known: ["file", "columns", "on_error"]) {
+                for (key, _, v) in fields {
+                    switch key {
+                    case "file":
+                        fileText = scalar(v, "\(what).file")
+                        fileNode = v
+                    case "columns":
+                        guard let cols = mapping(v, "\(what).columns", known: ["lsoa", "year", "sex", "age"]) else { continue }
+                        for (c, _, cv) in cols {
+                            if let text = scalar(cv, "\(what).columns.\(c)"), !text.isEmpty {
+                                columns[c] = text
+                                columnLocations[c] = location(cv)
+                            }
+                        }
+                    default:
+                        if let text = scalar(v, "\(what).on_error") {
+                            if let policy = RowErrorPolicy(rawValue: text) {
+                                onError = policy
+                            } else {
+                                error(v, "\(what).on_error: '\(text)' is not fail or reject")
+                            }
+                        }
+                    }
+                }
+            }
+            if fileText == nil && overrides[name] == nil {
+                error(value.mapping == nil ? keyNode : value, "\(what) needs file: PATH (the counts CSV, plain or .csv.gz)")
+            }
+            let given = fileText ?? ""
+            let resolved: String
+            if let override = overrides[name] {
+                resolved = override
+            } else if given.hasPrefix("/") || given.isEmpty {
+                resolved = given
+            } else {
+                resolved = URL(fileURLWithPath: folder).appendingPathComponent(given).standardized.path
+            }
+            out.append(
+                PlanInput(
+                    name: name, file: overrides[name] ?? given, resolvedPath: resolved,
+                    fileLocation: location(fileNode ?? keyNode), lsoa: columns["lsoa"], year: columns["year"],
+                    sex: columns["sex"], age: columns["age"], columnLocations: columnLocations, onError: onError,
+                    location: location(keyNode)))
+        }
+        return out
+    }
+
+    // MARK: Geographies
+
+    mutating func geographyList(_ node: Node) -> [GeographySpec] {
+        guard let list = items(node, "geographies") else { return [] }
+        var out: [GeographySpec] = []
+        let kinds = GeographyKind.allCases.map(\.rawValue)
+        for item in list {
+            if let text = item.scalar?.string {
+                if text.lowercased() == "england" {
+                    out.append(GeographySpec(kind: .england, codes: [], location: location(item)))
+                } else {
+                    error(
+                        item,
+                        "geographies: '\(text)' is not england or an entry such as {icb: E54000008}, {places: E54000008}, {la: [E08000011, E08000012]}, {las: all}, {regions: all}"
+                    )
+                }
+                continue
+            }
+            guard let pairs = mapping(item, "geographies entry", known: kinds) else { continue }
+            for (key, _, value) in pairs {
+                let kind = GeographyKind(rawValue: key)!
+                guard let values = items(value, "geographies.\(key)") else { continue }
+                var codes: [(String, PlanLocation)] = []
+                for v in values {
+                    if let text = scalar(v, "geographies.\(key)") { codes.append((text, location(v))) }
+                }
+                if codes.isEmpty && kind != .england { error(value, "geographies.\(key): give at least one code") }
+                out.append(GeographySpec(kind: kind, codes: codes, location: location(value)))
+            }
+        }
+        if list.isEmpty { error(node, "geographies: the list is empty") }
+        return out
+    }
+
+    // MARK: Periods
+
+    mutating func periodList(_ node: Node) -> [Period] {
+        guard let list = items(node, "periods") else { return [] }
+        var out: [Period] = []
+        for item in list {
+            if item.scalar != nil {
+                guard let text = scalar(item, "periods") else { continue }
+                if let p = Self.period(text) {
+                    out.append(p)
+                } else {
+                    error(
+                        item,
+                        "periods: '\(text)' is not a year (2019) or a range of years, first-last (2018-2020), within 1900-2199")
+                }
+                continue
+            }
+            guard let pairs = mapping(item, "periods entry", known: ["rolling", "from", "to"]) else { continue }
+            var length: Int?, from: Int?, to: Int?
+            for (key, _, value) in pairs {
+                switch key {
+                case "rolling": length = integer(value, "periods.rolling (years per period)", range: 1...50)
+                case "from": from = integer(value, "periods.from", range: 1900...2199)
+                default: to = integer(value, "periods.to", range: 1900...2199)
+                }
+            }
+            guard let length, let from, let to else {
+                if pairs.count == 3 { continue }  // a bad value, already reported
+                error(
+                    item,
+                    "periods: a rolling entry needs rolling: N, from: FIRST YEAR and to: LAST YEAR, e.g. {rolling: 3, from: 2013, to: 2022}"
+                )
+                continue
+            }
+            guard to - from + 1 >= length else {
+                error(item, "periods: \(from)-\(to) is shorter than one \(length)-year period")
+                continue
+            }
+            for start in from...(to - length + 1) { out.append(Period(first: start, last: start + length - 1)) }
+        }
+        var seen = Set<Period>()
+        out = out.filter { seen.insert($0).inserted }
+        if list.isEmpty { error(node, "periods: the list is empty") }
+        return out
+    }
+
+    /// `2019` or `2018-2020` (first ≤ last, within 1900–2199).
+    static func period(_ text: String) -> Period? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0.count == 4 }) else { return nil }
+        let years = parts.compactMap { Int($0) }
+        guard years.count == parts.count, let first = years.first, let last = years.last, first <= last,
+            first >= 1900, last <= 2199
+        else { return nil }
+        return Period(first: first, last: last)
+    }
+
+    // MARK: Indicators
+
+    static let indicatorKeys = [
+        "id", "name", "method", "input", "numerator", "denominator", "ages", "at_age", "standard", "multiplier",
+        "reference", "sexes", "confidence", "deprivation", "inequality", "sii_transform",
+    ]
+
+    mutating func confidence(_ node: Node, _ what: String) -> [ConfidenceLevel]? {
+        guard let list = items(node, what) else { return nil }
+        var out: [ConfidenceLevel] = []
+        for item in list {
+            guard let text = scalar(item, what) else { continue }
+            guard let x = Double(text.replacingOccurrences(of: "%", with: "")), let level = ConfidenceLevel(x) else {
+                error(item, "\(what): '\(text)' is not a confidence level between 0 and 100 (e.g. 95 or 99.8)")
+                continue
+            }
+            if !out.contains(level) { out.append(level) }
+        }
+        if out.isEmpty {
+            error(node, "\(what): give at least one level, e.g. [95, 99.8]")
+            return nil
+        }
+        return out
+    }
+
+    /// `0-74`, `75+`, `all` (nil range).
+    static func ages(_ text: String) -> ClosedRange<Int>?? {
+        let t = text.replacingOccurrences(of: " ", with: "").lowercased()
+        if t == "all" || t == "allages" { return .some(nil) }
+        if t.hasSuffix("+"), let start = Int(t.dropLast()), start >= 0, start <= AgeBandRegistry.maximumAge {
+            return .some(start...Int.max)
+        }
+        let parts = t.split(separator: "-")
+        if parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b, a >= 0, b <= AgeBandRegistry.maximumAge {
+            return .some(a...b)
+        }
+        return nil
+    }
+
+    mutating func indicator(_ node: Node, defaultLevels: [ConfidenceLevel], inputs: [PlanInput]) -> IndicatorSpec? {
+        guard let pairs = mapping(node, "indicator", known: Self.indicatorKeys) else { return nil }
+        var values: [String: Node] = [:]
+        var locations: [String: PlanLocation] = [:]
+        for (key, _, value) in pairs {
+            values[key] = value
+            locations[key] = location(value)
+        }
+        let here = location(node)
+        guard let idNode = values["id"], let id = scalar(idNode, "id") else {
+            error(node, "an indicator needs id: a short name such as le_birth")
+            return nil
+        }
+        if id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
+            error(idNode, "indicator id '\(id)' must be letters, digits, _ or - (it names output rows)")
+        }
+        let what = "indicator '\(id)'"
+        guard let methodNode = values["method"], let methodText = scalar(methodNode, "\(what): method") else {
+            error(node, "\(what) needs method: one of \(IndicatorMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        guard let method = IndicatorMethod(rawValue: methodText.lowercased()) else {
+            let all = IndicatorMethod.allCases.map(\.rawValue)
+            let hint = closest(methodText, all).map { "; did you mean '\($0)'?" } ?? ""
+            error(methodNode, "\(what): method '\(methodText)' is not one of \(all.joined(separator: ", "))\(hint)")
+            return nil
+        }
+        var spec = IndicatorSpec(
+            id: id, name: values["name"].flatMap { scalar($0, "\(what): name") } ?? id, method: method, input: nil,
+            numerator: nil, denominator: nil, ages: nil, agesLabel: nil, atAge: 0, standard: "esp2013",
+            multiplier: method == .proportion ? 1 : 100_000, reference: nil, sexes: [.male, .female],
+            levels: defaultLevels, schemes: [], measures: [], siiTransform: method != .lifeExpectancy, location: here,
+            keyLocations: locations)
+        spec.input = values["input"].flatMap { scalar($0, "\(what): input") }
+        spec.numerator = values["numerator"].flatMap { scalar($0, "\(what): numerator") }
+        spec.denominator = values["denominator"].flatMap { scalar($0, "\(what): denominator") }
+        let countName = method == .lifeExpectancy ? "the deaths column" : "the count column, e.g. deaths"
+        if spec.numerator == nil { error(node, "\(what): \(method.rawValue) needs numerator: \(countName)") }
+        if spec.denominator == nil { error(node, "\(what): \(method.rawValue) needs denominator: the population column") }
+        if let inputNode = values["input"], let name = spec.input, !inputs.contains(where: { $0.name == name }) {
+            error(
+                inputNode,
+                "\(what): input '\(name)' is not one of the plan's inputs (\(inputs.map(\.name).joined(separator: ", ")))")
+        } else if spec.input == nil && inputs.count > 1 {
+            error(node, "\(what) needs input: one of \(inputs.map(\.name).joined(separator: ", ")) (the plan has several)")
+        }
+        if let n = values["ages"], let text = scalar(n, "\(what): ages") {
+            if method == .lifeExpectancy {
+                error(n, "\(what): life expectancy uses every age band; use at_age to choose the start age (0 = at birth)")
+            } else if let range = Self.ages(text) {
+                spec.ages = range
+                spec.agesLabel = range == nil ? nil : text.replacingOccurrences(of: " ", with: "")
+            } else {
+                error(n, "\(what): ages '\(text)' is not an age range such as 0-74, 75+ or all")
+            }
+        }
+        if let n = values["at_age"] {
+            if method != .lifeExpectancy {
+                error(n, "\(what): at_age is for life expectancy; rates take ages: FIRST-LAST")
+            } else if let age = integer(n, "\(what): at_age", range: 0...90) {
+                if LifeExpectancy.startAges.contains(age) {
+                    spec.atAge = age
+                } else {
+                    error(n, "\(what): at_age \(age) is not a life-table start age (0, 1, 5, 10, …, 90)")
+                }
+            }
+        }
+        if let n = values["standard"], let text = scalar(n, "\(what): standard") {
+            if method != .dsr {
+                error(n, "\(what): standard is for dsr indicators")
+            } else if ["esp2013", "esp1976"].contains(text.lowercased()) {
+                spec.standard = text.lowercased()
+            } else {
+                error(n, "\(what): standard '\(text)' is not esp2013 or esp1976")
+            }
+        }
+        if let n = values["multiplier"], let text = scalar(n, "\(what): multiplier") {
+            if let x = Double(text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")), x > 0,
+                x.isFinite
+            {
+                spec.multiplier = x
+            } else {
+                error(n, "\(what): multiplier '\(text)' is not a positive number")
+            }
+            if method == .lifeExpectancy { error(n, "\(what): life expectancy has no multiplier") }
+        }
+        if let n = values["reference"], let text = scalar(n, "\(what): reference") {
+            if method == .isr { spec.reference = text } else { error(n, "\(what): reference is for isr indicators") }
+        } else if method == .isr {
+            error(
+                node,
+                "\(what): isr needs reference: all (the rates of every row of the input) or an area code such as E92000001 (England) or E54000008"
+            )
+        }
+        if let n = values["sexes"], let list = items(n, "\(what): sexes") {
+            var sexes: [SexSelection] = []
+            for item in list {
+                guard let text = scalar(item, "\(what): sexes") else { continue }
+                guard let sex = SexSelection.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+                    error(item, "\(what): sex '\(text)' is not Male, Female or Persons")
+                    continue
+                }
+                if !sexes.contains(sex) { sexes.append(sex) }
+            }
+            if !sexes.isEmpty { spec.sexes = sexes } else { error(n, "\(what): sexes is empty") }
+        }
+        if let n = values["confidence"], let levels = confidence(n, "\(what): confidence") { spec.levels = levels }
+        var deprivationValid = true
+        if let n = values["deprivation"], let list = items(n, "\(what): deprivation") {
+            for item in list {
+                guard let text = scalar(item, "\(what): deprivation") else { continue }
+                let names = DeprivationScheme.allCases.filter { $0 != .none }.map(\.rawValue)
+                guard let scheme = DeprivationScheme(rawValue: text.lowercased()), scheme != .none else {
+                    deprivationValid = false
+                    let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
+                    error(item, "\(what): deprivation '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
+                    continue
+                }
+                if !spec.schemes.contains(scheme) { spec.schemes.append(scheme) }
+            }
+            spec.schemes.sort()
+        }
+        if let n = values["inequality"], let list = items(n, "\(what): inequality") {
+            for item in list {
+                guard let text = scalar(item, "\(what): inequality") else { continue }
+                let names = InequalityMeasure.allCases.map(\.rawValue)
+                guard let measure = InequalityMeasure(rawValue: text.lowercased()) else {
+                    let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
+                    error(item, "\(what): inequality '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
+                    continue
+                }
+                if !spec.measures.contains(measure) { spec.measures.append(measure) }
+            }
+            let quantileSchemes = spec.schemes.filter { $0.quantiles > 0 }
+            // (After a mistake in deprivation, these follow-on complaints would only repeat it.)
+            if deprivationValid && spec.measures.contains(where: { $0 == .sii || $0 == .rii }) && quantileSchemes.isEmpty {
+                error(n, "\(what): sii and rii need a decile or quintile breakdown in deprivation (e.g. local_deciles)")
+            }
+            if deprivationValid && spec.measures.contains(where: { $0 == .absoluteRange || $0 == .relativeRange })
+                && spec.schemes.isEmpty
+            {
+                error(n, "\(what): ranges need a deprivation breakdown (deciles, quintiles or core20)")
+            }
+            if spec.measures.contains(.relativeRange) && method == .lifeExpectancy {
+                error(n, "\(what): relative_range is for rates and proportions (METHODS.md §8), not life expectancy")
+            }
+            if !spec.measures.isEmpty && !spec.levels.contains(.ninetyFive) {
+                error(
+                    n, "\(what): inequality measures take each value's standard error from its 95% limits: add 95 to confidence")
+            }
+        }
+        if let n = values["sii_transform"], let b = boolean(n, "\(what): sii_transform") {
+            if b && method == .lifeExpectancy {
+                error(n, "\(what): life expectancy's SII is fitted untransformed (value type 0)")
+            }
+            spec.siiTransform = b && method != .lifeExpectancy
+        }
+        return spec
+    }
+}
+
+extension Node {
+    /// Whether the node is a mapping.
+    fileprivate var isMapping: Bool { mapping != nil }
+}

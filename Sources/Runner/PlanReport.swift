@@ -1,0 +1,115 @@
+import Foundation
+import Indicators
+import Areas
+import Ingest
+import Results
+
+/// `healthgap plan check` and `healthgap plan explain`: a plan checked without running it.
+public enum PlanReport {
+    /// Parses and resolves a plan file (reading the lookups and the inputs' headers).
+    ///
+    /// - Parameter requireInputs: whether an unreadable input is an error (`check`) or not (`explain`).
+    /// - Throws: `RunnerError.plan` with every mistake; `.unreadableInput`; `.pipeline` for unreadable lookups.
+    public static func resolve(
+        plan path: String, data: DataDirectory, inputFiles: [String: String] = [:], requireInputs: Bool
+    ) throws(RunnerError) -> ResolvedPlan {
+        let (parsed, issues, _) = try PlanParser.parse(file: path, inputFiles: inputFiles)
+        guard let parsed else { throw .plan(issues) }
+        let geography: Geography
+        do {
+            geography = try Geography.load(try parsed.geographySources(data: data))
+        } catch let error as RunnerError {
+            throw error
+        } catch let error as InputError {
+            throw .pipeline(error)
+        } catch {
+            throw .pipeline(.internalError("\(error)"))
+        }
+        return try ResolvedPlan.resolve(parsed, issues: issues, geography: geography, requireInputs: requireInputs)
+    }
+
+    /// One line for `plan check`: what the plan will compute.
+    public static func summary(_ resolved: ResolvedPlan) -> String {
+        let plan = resolved.plan
+        return
+            "\(plan.path): ok: \(plan.indicators.count) indicators, \(resolved.areas.count) areas, \(plan.periods.count) periods: \(resolved.jobs.count) jobs, \(resolved.streamCount) SIIs at \(plan.repetitions) repetitions"
+    }
+
+    /// The plan in words, then one line per job, in run (and output) order.
+    ///
+    /// - Parameter repetitions: the repetitions `run` would use (the plan's unless overridden).
+    public static func explain(_ resolved: ResolvedPlan, repetitions: Int? = nil, seed: UInt64? = nil) -> String {
+        let plan = resolved.plan
+        var lines: [String] = []
+        lines.append("plan: \(plan.name) (\(plan.path))")
+        for source in resolved.sources {
+            lines.append(
+                "input \(source.input.name): \(source.input.resolvedPath), read once: \(source.denominator) and \(source.numerator) by LSOA, year, sex and \(source.bands == .le ? "life-table" : "ESP2013") age band (on_error: \(source.input.onError.rawValue))"
+            )
+        }
+        lines.append(
+            "deprivation: \(plan.imd == "imd2019" ? "IMD 2019" : plan.imd); local deciles within each local authority or Place")
+        lines.append(
+            "areas (\(resolved.areas.count)): "
+                + resolved.areas.map { "\($0.type) \($0.code) \($0.name)" }.joined(separator: "; "))
+        lines.append("periods (\(plan.periods.count)): " + plan.periods.map(\.label).joined(separator: ", "))
+        for indicator in resolved.indicators {
+            let s = indicator.spec
+            var words = ["\(s.method.rawValue) of \(s.numerator ?? "?") per \(s.denominator ?? "?")", "age \(s.ageLabel)"]
+            if s.method == .dsr {
+                words.append(
+                    "standard \(s.standard)\(s.ages.map { _ in " (\(indicator.methodBands.first ?? "")…\(indicator.methodBands.last ?? ""))" } ?? "")"
+                )
+            }
+            if s.method != .lifeExpectancy && s.method != .proportion { words.append("per \(CSVNumber.text(s.multiplier))") }
+            words.append("sexes \(s.sexes.map(\.rawValue).joined(separator: ", "))")
+            words.append("levels \(s.levels.map(\.description).joined(separator: ", "))")
+            words.append("breakdowns \((["none"] + s.schemes.map(\.rawValue)).joined(separator: ", "))")
+            if !s.measures.isEmpty {
+                let sii = s.measures.contains(.sii) || s.measures.contains(.rii)
+                words.append(
+                    "measures \(s.measures.map(\.rawValue).joined(separator: ", "))"
+                        + (sii
+                            ? " (SII value type \(s.valueType.rawValue)\(s.siiTransform ? ", on the \(s.valueType == .proportion ? "logit" : "log") scale" : ""))"
+                            : ""))
+            }
+            lines.append("indicator \(s.id) \"\(s.name)\": " + words.joined(separator: "; "))
+        }
+        for note in resolved.skipped { lines.append("not computed: \(note)") }
+        lines.append(
+            "seed \(seed ?? plan.seed), \(repetitions ?? plan.repetitions) repetitions: \(resolved.jobs.count) jobs, \(resolved.streamCount) SIIs (streams 0…\(max(resolved.streamCount - 1, 0)) in job order)"
+        )
+        lines.append("")
+        let header = ["job", "area_type", "area_code", "area_name", "indicator", "sex", "period", "breakdowns", "sii_streams"]
+        var table: [[String]] = [header]
+        for job in resolved.jobs {
+            let area = resolved.areas[job.area]
+            let streams =
+                job.streamCount == 0
+                ? "" : job.streamCount == 1 ? "\(job.firstStream)" : "\(job.firstStream)-\(job.firstStream + job.streamCount - 1)"
+            table.append([
+                "\(job.index + 1)", area.type, area.code, area.name, resolved.indicators[job.indicator].spec.id,
+                job.sex.rawValue, job.period.label, job.schemes.filter { $0 != .none }.map(\.rawValue).joined(separator: "+"),
+                streams,
+            ])
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in table { for (i, f) in row.enumerated() { widths[i] = max(widths[i], f.count) } }
+        for row in table {
+            var line = ""
+            for (i, f) in row.enumerated() {
+                line += i == header.count - 1 ? f : f.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Numbers in prose: whole numbers without a decimal point.
+enum CSVNumber {
+    static func text(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+}

@@ -1,0 +1,452 @@
+import CSVStream
+import Foundation
+import Indicators
+import Areas
+import Ingest
+import Results
+
+/// An area a plan reports on, with the local authorities it is made of.
+public struct PlanArea: Sendable, Equatable {
+    /// `england`, `region`, `icb`, `place` or `la` (the long table's `area_type`).
+    public var type: String
+    /// The ONS code (`E92000001` for England).
+    public var code: String
+    /// The name.
+    public var name: String
+    /// Indices into `Geography.localAuthorities`, ascending.
+    public var authorities: [Int]
+
+    /// Whether local deciles apply: they are cut within one local authority (= Place).
+    public var takesLocalDeciles: Bool { type == "la" || type == "place" }
+}
+
+/// One pass over an input file: the two count columns it sums, and the bands it sums into.
+public struct AggregationSource: Sendable {
+    /// The input.
+    public var input: PlanInput
+    /// The numerator (events) column.
+    public var numerator: String
+    /// The denominator (population) column.
+    public var denominator: String
+    /// Life-table bands when a life expectancy needs them, else ESP2013 bands.
+    public var bands: BandScheme
+}
+
+/// An indicator bound to its source and method bands.
+public struct ResolvedIndicator: Sendable {
+    /// The plan's indicator.
+    public var spec: IndicatorSpec
+    /// Index into `ResolvedPlan.sources`.
+    public var source: Int
+    /// For each source band, the method band it sums into, or −1 when outside the age range.
+    public var bandMap: [Int]
+    /// The method bands' labels (DSR: the standard's; ISR/crude/proportion: the source bands kept).
+    public var methodBands: [String]
+    /// The standard weights of a DSR, one per method band.
+    public var weights: [Double]
+}
+
+/// One compute job: an indicator for one area, sex and period, with its deprivation breakdowns.
+public struct RunJob: Sendable {
+    /// Position in the deterministic job order (area, indicator, sex, period).
+    public var index: Int
+    /// Index into `ResolvedPlan.areas`.
+    public var area: Int
+    /// Index into `ResolvedPlan.indicators`.
+    public var indicator: Int
+    /// The sexes summed.
+    public var sex: SexSelection
+    /// The years pooled.
+    public var period: Period
+    /// The breakdowns computed: always `.none` first, then the indicator's that apply to the area.
+    public var schemes: [DeprivationScheme]
+    /// The first random stream of the job's simulated SIIs (one stream per SII/RII computed).
+    public var firstStream: Int
+    /// How many SII computations the job makes.
+    public var streamCount: Int
+}
+
+/// A plan checked against the lookups and the inputs' headers, expanded into jobs.
+public struct ResolvedPlan: Sendable {
+    /// The plan as parsed.
+    public var plan: Plan
+    /// The areas, in plan order, without repeats.
+    public var areas: [PlanArea]
+    /// The passes over input files.
+    public var sources: [AggregationSource]
+    /// The indicators, in plan order.
+    public var indicators: [ResolvedIndicator]
+    /// The jobs, in output order.
+    public var jobs: [RunJob]
+    /// Breakdowns left out because they do not apply (local deciles of a wide area), as sentences.
+    public var skipped: [String]
+    /// The union of every indicator's confidence levels, in first-seen order (the output columns).
+    public var levels: [ConfidenceLevel]
+    /// The total number of simulated SII computations.
+    public var streamCount: Int
+    /// The IMD file to read (`imd2019` or a resolved path).
+    public var imd: String
+
+    /// Checks `plan` against `geography` and the inputs' headers and expands it into jobs.
+    ///
+    /// - Throws: `RunnerError.plan` with every issue (plus `issues` found while parsing);
+    ///   `RunnerError.unreadableInput` when the plan is sound but an input cannot be read (unless
+    ///   `requireInputs` is false: `plan explain` needs no input).
+    /// - Complexity: O(jobs + areas × local authorities).
+    public static func resolve(
+        _ plan: Plan, issues parseIssues: [PlanIssue], geography: Geography, requireInputs: Bool = true
+    ) throws(RunnerError) -> ResolvedPlan {
+        var resolver = Resolver(plan: plan, geography: geography)
+        resolver.issues = parseIssues
+        let resolved = resolver.run()
+        if !resolver.issues.isEmpty {
+            throw .plan(resolver.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        if requireInputs && !resolver.unreadable.isEmpty { throw .unreadableInput(resolver.unreadable) }
+        return resolved
+    }
+}
+
+/// The checks of `ResolvedPlan.resolve`.
+private struct Resolver {
+    let plan: Plan
+    let geography: Geography
+    var issues: [PlanIssue] = []
+    var unreadable: [PlanIssue] = []
+
+    init(plan: Plan, geography: Geography) {
+        self.plan = plan
+        self.geography = geography
+    }
+
+    mutating func error(_ at: PlanLocation, _ message: String) {
+        issues.append(PlanIssue(file: plan.path, line: at.line, column: at.column, message: message))
+    }
+
+    static let england = (code: "E92000001", name: "England")
+
+    mutating func run() -> ResolvedPlan {
+        let areas = expandAreas()
+        var imd = plan.imd
+        if imd.lowercased() != "imd2019" {
+            if !imd.hasPrefix("/") {
+                imd = URL(fileURLWithPath: plan.path).deletingLastPathComponent().appendingPathComponent(imd).standardized.path
+            }
+            if !FileManager.default.isReadableFile(atPath: imd) {
+                error(plan.imdLocation, "lookups.imd: '\(plan.imd)' is neither imd2019 nor a readable file (looked for \(imd))")
+            }
+        }
+        let headers = readHeaders()
+        var sources: [AggregationSource] = []
+        var indicators: [ResolvedIndicator] = []
+        for spec in plan.indicators {
+            guard
+                let inputIndex = spec.input.flatMap({ name in plan.inputs.firstIndex { $0.name == name } })
+                    ?? (plan.inputs.count == 1 ? 0 : nil)
+            else { continue }
+            let input = plan.inputs[inputIndex]
+            if let header = headers[input.name] ?? nil {
+                for (key, column) in [("numerator", spec.numerator), ("denominator", spec.denominator)] {
+                    guard let column else { continue }
+                    if header.index(of: column) == nil {
+                        error(
+                            spec.keyLocations[key] ?? spec.location,
+                            "indicator '\(spec.id)': \(key) '\(column)' is not a column of \(input.file) (its columns: \(header.names.joined(separator: ", ")))"
+                        )
+                    }
+                }
+            }
+            guard let numerator = spec.numerator, let denominator = spec.denominator else { continue }
+            let bands: BandScheme =
+                plan.indicators.contains {
+                    $0.method == .lifeExpectancy && ($0.input ?? plan.inputs.first?.name) == input.name
+                        && $0.numerator == numerator && $0.denominator == denominator
+                } ? .le : .esp2013
+            let sourceIndex: Int
+            if let found = sources.firstIndex(where: {
+                $0.input.name == input.name && $0.numerator == numerator && $0.denominator == denominator
+            }) {
+                sourceIndex = found
+            } else {
+                sources.append(AggregationSource(input: input, numerator: numerator, denominator: denominator, bands: bands))
+                sourceIndex = sources.count - 1
+            }
+            if let bound = bind(spec, source: sourceIndex, bands: sources[sourceIndex].bands) { indicators.append(bound) }
+            if spec.method == .isr, let reference = spec.reference, reference.lowercased() != "all",
+                areaByCode(reference) == nil
+            {
+                error(
+                    spec.keyLocations["reference"] ?? spec.location,
+                    "indicator '\(spec.id)': reference '\(reference)' is not all, England (E92000001), a region, the ICB (E54000008), a Place or a local authority code"
+                )
+            }
+        }
+        let levels = plan.indicators.flatMap(\.levels).reduce(into: [ConfidenceLevel]()) { if !$0.contains($1) { $0.append($1) } }
+
+        // Jobs: area, indicator, sex, period; breakdowns that apply to the area.
+        var jobs: [RunJob] = []
+        var skipped: [String] = []
+        var stream = 0
+        if issues.isEmpty {
+            for (a, area) in areas.enumerated() {
+                for (i, indicator) in indicators.enumerated() {
+                    var schemes: [DeprivationScheme] = [.none]
+                    for scheme in indicator.spec.schemes {
+                        if scheme == .localDeciles && !area.takesLocalDeciles {
+                            let sentence =
+                                "\(indicator.spec.id): no local deciles for \(area.type) \(area.name) (\(area.code)): local deciles are cut within one local authority or Place; wider areas use national deciles"
+                            if !skipped.contains(sentence) { skipped.append(sentence) }
+                            continue
+                        }
+                        schemes.append(scheme)
+                    }
+                    let simulated = indicator.spec.measures.contains(.sii) || indicator.spec.measures.contains(.rii)
+                    let perJob = simulated ? schemes.filter { $0.quantiles > 0 }.count : 0
+                    for sex in indicator.spec.sexes {
+                        for period in plan.periods {
+                            jobs.append(
+                                RunJob(
+                                    index: jobs.count, area: a, indicator: i, sex: sex, period: period, schemes: schemes,
+                                    firstStream: stream, streamCount: perJob))
+                            stream += perJob
+                        }
+                    }
+                }
+            }
+        }
+        return ResolvedPlan(
+            plan: plan, areas: areas, sources: sources, indicators: indicators, jobs: jobs, skipped: skipped,
+            levels: levels, streamCount: stream, imd: imd)
+    }
+
+    // MARK: Areas
+
+    func areaByCode(_ code: String) -> PlanArea? {
+        if code == Self.england.code || code.lowercased() == "england" {
+            return PlanArea(
+                type: "england", code: Self.england.code, name: Self.england.name,
+                authorities: Array(geography.localAuthorities.indices))
+        }
+        if let r = geography.regions.firstIndex(where: { $0.code == code }) {
+            return PlanArea(
+                type: "region", code: code, name: geography.regions[r].name,
+                authorities: geography.localAuthorities.indices.filter { geography.localAuthorities[$0].region == r })
+        }
+        if let i = geography.icbs.firstIndex(where: { $0.code == code }) {
+            return PlanArea(
+                type: "icb", code: code, name: geography.icbs[i].name,
+                authorities: geography.localAuthorities.indices.filter { geography.localAuthorities[$0].icb == i })
+        }
+        if let p = geography.places.firstIndex(where: { $0.code == code }), let la = geography.authorityIndex(code: code) {
+            return PlanArea(type: "place", code: code, name: geography.places[p].name, authorities: [la])
+        }
+        if let la = geography.authorityIndex(code: code) {
+            return PlanArea(type: "la", code: code, name: geography.localAuthorities[la].name, authorities: [la])
+        }
+        return nil
+    }
+
+    mutating func expandAreas() -> [PlanArea] {
+        var out: [PlanArea] = []
+        func add(_ area: PlanArea) {
+            if !out.contains(where: { $0.code == area.code && $0.type == area.type }) { out.append(area) }
+        }
+        let icbCodes = geography.icbs.map(\.code).joined(separator: ", ")
+        for spec in plan.geographies {
+            switch spec.kind {
+            case .england:
+                if let area = areaByCode(Self.england.code) { add(area) }
+            case .region, .regions:
+                for (code, at) in spec.codes {
+                    if spec.kind == .regions && code.lowercased() == "all" {
+                        for r in geography.regions { if let area = areaByCode(r.code) { add(area) } }
+                    } else if let area = areaByCode(code), area.type == "region" {
+                        add(area)
+                    } else {
+                        error(
+                            at,
+                            "geographies: '\(code)' is not a region code (E12000001 … E12000009)\(spec.kind == .regions ? " or all" : "")"
+                        )
+                    }
+                }
+            case .icb:
+                for (code, at) in spec.codes {
+                    if let area = areaByCode(code), area.type == "icb" {
+                        add(area)
+                    } else {
+                        error(at, icbMessage(code, known: icbCodes))
+                    }
+                }
+            case .places:
+                for (code, at) in spec.codes {
+                    if code.lowercased() == "all" {
+                        for p in geography.places { if let area = areaByCode(p.code) { add(area) } }
+                    } else if let i = geography.icbs.firstIndex(where: { $0.code == code }) {
+                        for la in geography.localAuthorities.indices where geography.localAuthorities[la].icb == i {
+                            if let area = areaByCode(geography.localAuthorities[la].code) { add(area) }
+                        }
+                    } else {
+                        error(at, "geographies.places: " + icbMessage(code, known: icbCodes) + "; or all")
+                    }
+                }
+            case .place:
+                for (code, at) in spec.codes {
+                    if let area = areaByCode(code), area.type == "place" {
+                        add(area)
+                    } else if geography.authorityIndex(code: code) != nil {
+                        error(
+                            at,
+                            "geographies.place: '\(code)' is a local authority outside Cheshire and Merseyside; the project has Place lookups only there (use la: \(code))"
+                        )
+                    } else {
+                        error(
+                            at,
+                            "geographies.place: '\(code)' is not a Place code (the Places of Cheshire and Merseyside are its nine local authority codes, e.g. E08000012 Liverpool)"
+                        )
+                    }
+                }
+            case .la, .las:
+                for (code, at) in spec.codes {
+                    if spec.kind == .las && code.lowercased() == "all" {
+                        for la in geography.localAuthorities.indices {
+                            let a = geography.localAuthorities[la]
+                            add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
+                        }
+                    } else if spec.kind == .las, let r = geography.regions.firstIndex(where: { $0.code == code }) {
+                        for la in geography.localAuthorities.indices where geography.localAuthorities[la].region == r {
+                            let a = geography.localAuthorities[la]
+                            add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
+                        }
+                    } else if let la = geography.authorityIndex(code: code) {
+                        let a = geography.localAuthorities[la]
+                        add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
+                    } else {
+                        error(
+                            at,
+                            "geographies.\(spec.kind.rawValue): '\(code)' is not a local authority code of \(geography.sources.authorities.split(separator: "/").last ?? "the lookup") (e.g. E08000012)\(spec.kind == .las ? ", a region code, or all" : "")"
+                        )
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func icbMessage(_ code: String, known: String) -> String {
+        if code.hasPrefix("E54") {
+            return
+                "'\(code)' is an ICB code, but the project has an ICB lookup only for Cheshire and Merseyside (\(known)); it cannot tell which LSOAs are in \(code)"
+        }
+        return "'\(code)' is not an ICB code (the project's ICB lookup covers \(known))"
+    }
+
+    // MARK: Inputs
+
+    /// Each input's header (nil where the file cannot be opened: recorded in `unreadable`), checking the key columns.
+    mutating func readHeaders() -> [String: CSVHeader?] {
+        var out: [String: CSVHeader?] = [:]
+        for input in plan.inputs where !input.resolvedPath.isEmpty {
+            let header: CSVHeader
+            do {
+                header = try CSVReader(path: input.resolvedPath, options: .init(chunkSize: 1 << 16)).header
+            } catch let error as CSVError {
+                if case .cannotOpen(_, let reason) = error {
+                    unreadable.append(
+                        PlanIssue(
+                            file: plan.path, line: input.fileLocation.line, column: input.fileLocation.column,
+                            message: "inputs.\(input.name): cannot open \(input.resolvedPath): \(reason)"))
+                } else {
+                    self.error(input.fileLocation, "inputs.\(input.name): \(error.description)")
+                }
+                out[input.name] = .some(nil)
+                continue
+            } catch {
+                self.error(input.fileLocation, "inputs.\(input.name): \(error)")
+                out[input.name] = .some(nil)
+                continue
+            }
+            out[input.name] = header
+            let keys: [(String, String?, String, [String])] = [
+                ("lsoa", input.lsoa, "lsoa_code", ["lsoa11_code", "lsoa21_code", "lsoa", "LSOA code (2011)", "lsoa11cd"]),
+                ("year", input.year, "year", []),
+                ("sex", input.sex, "sex", []),
+                ("age", input.age, "age_band", ["age", "ageband", "age_group"]),
+            ]
+            for (key, given, name, aliases) in keys {
+                let found = given.map { header.index(of: $0) } ?? header.index(of: name, aliases: aliases)
+                if found == nil {
+                    let at = input.columnLocations[key] ?? input.fileLocation
+                    let what = given.map { "column '\($0)'" } ?? "no \(key) column given, and default column '\(name)'"
+                    error(
+                        at,
+                        "inputs.\(input.name): \(what) is not in \(input.file) (its columns: \(header.names.joined(separator: ", ")))"
+                    )
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Bands
+
+    /// Binds an indicator to its source's bands.
+    mutating func bind(_ spec: IndicatorSpec, source: Int, bands scheme: BandScheme) -> ResolvedIndicator? {
+        let sourceBands = scheme.bands ?? []
+        let what = "indicator '\(spec.id)'"
+        let at = spec.keyLocations["ages"] ?? spec.location
+        switch spec.method {
+        case .lifeExpectancy:
+            return ResolvedIndicator(
+                spec: spec, source: source, bandMap: Array(0..<sourceBands.count), methodBands: LifeExpectancy.bandLabels,
+                weights: [])
+        case .dsr:
+            var standard = spec.standard == "esp1976" ? StandardPopulation.esp1976 : StandardPopulation.esp2013
+            if let ages = spec.ages {
+                do {
+                    standard = try standard.restricted(to: ages)
+                } catch {
+                    self.error(at, "\(what): ages \(spec.agesLabel ?? ""): \(error.description)")
+                    return nil
+                }
+            }
+            var map = [Int](repeating: -1, count: sourceBands.count)
+            for (b, band) in sourceBands.enumerated() {
+                if let s = standard.bands.firstIndex(where: { $0.contains(band) }) {
+                    map[b] = s
+                } else if standard.bands.contains(where: { $0.overlaps(band) }) {
+                    self.error(at, "\(what): the input band \(band.label) spans two bands of \(standard.name)")
+                    return nil
+                }
+            }
+            return ResolvedIndicator(
+                spec: spec, source: source, bandMap: map, methodBands: standard.bands.map(\.label), weights: standard.weights)
+        case .crudeRate, .proportion, .isr:
+            var map = [Int](repeating: -1, count: sourceBands.count)
+            var labels: [String] = []
+            for (b, band) in sourceBands.enumerated() {
+                guard let ages = spec.ages else {
+                    map[b] = labels.count
+                    labels.append(band.label)
+                    continue
+                }
+                let range = AgeBand(
+                    start: ages.lowerBound, end: ages.upperBound >= AgeBandRegistry.maximumAge ? nil : ages.upperBound)
+                if range.contains(band) {
+                    map[b] = labels.count
+                    labels.append(band.label)
+                } else if range.overlaps(band) {
+                    self.error(
+                        at,
+                        "\(what): ages \(spec.agesLabel ?? "") cuts the input band \(band.label); an age range must start and end at band edges (\(sourceBands.map(\.label).joined(separator: ", ")))"
+                    )
+                    return nil
+                }
+            }
+            if labels.isEmpty {
+                self.error(at, "\(what): ages \(spec.agesLabel ?? "") holds no age band")
+                return nil
+            }
+            return ResolvedIndicator(spec: spec, source: source, bandMap: map, methodBands: labels, weights: [])
+        }
+    }
+}

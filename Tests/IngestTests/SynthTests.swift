@@ -1,0 +1,175 @@
+import CSVStream
+import Foundation
+import Indicators
+import NumericCore
+import Testing
+import _TestSupport
+
+@testable import Areas
+import Ingest
+
+@Suite struct SynthTests {
+    /// Generates counts for `areas` into a fresh directory.
+    static func generate(areas: String, years: ClosedRange<Int>, seed: UInt64, threads: Int = 2, gzip: Bool = false)
+        throws -> (dir: URL, output: String, truth: String, summary: SyntheticCounts.Summary)
+    {
+        let dir = try Healthgap.temporaryDirectory()
+        let output = dir.appendingPathComponent(gzip ? "synth.csv.gz" : "synth.csv").path
+        let truth = dir.appendingPathComponent("truth.csv").path
+        var request = SyntheticCounts.Request(output: output, data: IngestFixtures.data)
+        request.areas = areas
+        request.years = years
+        request.seed = seed
+        request.truth = truth
+        request.threads = threads
+        return (
+            dir, output, truth,
+            try SyntheticCounts.generate(
+                request, geography: IngestFixtures.geography, deprivation: IngestFixtures.deprivation)
+        )
+    }
+
+    @Test func theSameSeedGivesTheSameBytesWhateverTheThreads() throws {
+        let a = try Self.generate(areas: "E06000006", years: 2019...2020, seed: 7, threads: 1)
+        let b = try Self.generate(areas: "E06000006", years: 2019...2020, seed: 7, threads: 2)
+        let c = try Self.generate(areas: "E06000006", years: 2019...2020, seed: 8)
+        defer { for x in [a.dir, b.dir, c.dir] { try? FileManager.default.removeItem(at: x) } }
+        let bytesA = try Data(contentsOf: URL(fileURLWithPath: a.output))
+        #expect(bytesA == (try Data(contentsOf: URL(fileURLWithPath: b.output))))
+        #expect(bytesA != (try Data(contentsOf: URL(fileURLWithPath: c.output))))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a.truth)) == (try Data(contentsOf: URL(fileURLWithPath: b.truth))))
+        // Halton has 79 LSOAs: 79 × 2 years × 2 sexes × 20 bands rows under the contract header.
+        let text = String(decoding: bytesA, as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines[0] == "lsoa_code,year,sex,age_band,population,deaths")
+        #expect(lines.count == 1 + 79 * 2 * 2 * 20 && a.summary.rows == 79 * 80)
+        #expect(lines[1].hasPrefix("E01012") && lines[1].contains(",2019,Male,0,"))
+        #expect(lines[20].contains(",2019,Male,90+,") && lines[21].contains(",2019,Female,0,"))
+        // The parameters are written beside the output.
+        let params = try String(contentsOfFile: a.dir.appendingPathComponent("synth.params.json").path, encoding: .utf8)
+        #expect(params.contains("\"seed\": 7") && params.contains("gompertz_level"))
+        _ = try JSONSerialization.jsonObject(with: Data(params.utf8))
+    }
+
+    @Test func anLSOAsRowsDoNotDependOnTheOtherAreasChosen() throws {
+        let one = try Self.generate(areas: "E06000006", years: 2020...2020, seed: 3)
+        let two = try Self.generate(areas: "E06000006,E08000011", years: 2020...2020, seed: 3)
+        defer { for x in [one.dir, two.dir] { try? FileManager.default.removeItem(at: x) } }
+        let halton = try String(contentsOfFile: one.output, encoding: .utf8).split(separator: "\n").dropFirst()
+        let both = Set(try String(contentsOfFile: two.output, encoding: .utf8).split(separator: "\n"))
+        #expect(halton.allSatisfy { both.contains($0) })
+    }
+
+    @Test func gzipOutputDecompressesToThePlainBytes() throws {
+        let plain = try Self.generate(areas: "E06000006", years: 2020...2020, seed: 5)
+        let zipped = try Self.generate(areas: "E06000006", years: 2020...2020, seed: 5, gzip: true)
+        defer { for x in [plain.dir, zipped.dir] { try? FileManager.default.removeItem(at: x) } }
+        let (header, rows) = try CSVReader.readAll(path: zipped.output)
+        let (plainHeader, plainRows) = try CSVReader.readAll(path: plain.output)
+        #expect(header == plainHeader && rows == plainRows)
+    }
+
+    @Test func theScheduleHitsEnglandsLifeExpectancyAndDecileGaps() {
+        let s = SyntheticSchedule.calibrated
+        let male = s.averageLifeExpectancy(sex: 0), female = s.averageLifeExpectancy(sex: 1)
+        #expect((78.5...80).contains(male) && (82.5...84).contains(female))
+        let maleGap = s.lifeExpectancy(sex: 0, decile: 10) - s.lifeExpectancy(sex: 0, decile: 1)
+        let femaleGap = s.lifeExpectancy(sex: 1, decile: 10) - s.lifeExpectancy(sex: 1, decile: 1)
+        #expect((9...10).contains(maleGap) && (7...8).contains(femaleGap))
+        // Monotone in decile, and the structure shares sum to 1 within each broad group and sex.
+        for sex in 0..<2 {
+            let le = (1...10).map { s.lifeExpectancy(sex: sex, decile: $0) }
+            #expect(zip(le, le.dropFirst()).allSatisfy { $0 < $1 })
+        }
+        let share = SyntheticAgeStructure.england.share
+        for g in 0..<3 {
+            let total = (0..<2).reduce(0.0) { sum, sex in sum + share[sex].reduce(0.0) { $0 + $1[g] } }
+            expectClose(total, 1, absolute: 1e-12)
+        }
+    }
+
+    @Test func theTruthFileHasEveryDecileAndTheAreasOverall() throws {
+        let run = try Self.generate(areas: "E06000006", years: 2020...2020, seed: 1)
+        defer { try? FileManager.default.removeItem(at: run.dir) }
+        let rows = try Fixtures.table(URL(fileURLWithPath: run.truth))
+        #expect(rows.count == 22)
+        let s = SyntheticSchedule.calibrated
+        for row in rows where row["decile"] != "all" {
+            let sex = row["sex"] == "Male" ? 0 : 1
+            expectClose(Double(row["le_at_birth"]!), s.lifeExpectancy(sex: sex, decile: Int(row["decile"]!)!), absolute: 1e-6)
+        }
+    }
+
+    /// Generate → aggregate → life expectancy recovers the truth (a few districts, ten years).
+    @Test func aggregatedLifeExpectancyRecoversTheTruth() throws {
+        let run = try Self.generate(areas: "E08000012,E06000049,E08000011", years: 2013...2022, seed: 11)
+        defer { try? FileManager.default.removeItem(at: run.dir) }
+        let output = run.dir.appendingPathComponent("agg.csv").path
+        var request = AggregationRequest(
+            counts: run.output, by: [.sex, .decile, .ageBand], output: output, data: IngestFixtures.data)
+        request.bands = .le
+        _ = try CountsAggregation.run(request, geography: IngestFixtures.geography, deprivation: IngestFixtures.deprivation)
+        let cells = try Fixtures.table(URL(fileURLWithPath: output))
+        let truth = try Fixtures.table(URL(fileURLWithPath: run.truth))
+        func estimate(_ rows: [[String: String]]) -> Double? {
+            let labels = rows.map { $0["age_band"]! }
+            let starts = try! AgeBand.resolve(labels: labels).map(\.start)
+            let result = LifeExpectancy.compute(
+                startAges: starts, deaths: rows.map { Double($0["deaths"]!) },
+                populations: rows.map { Double($0["population"]!) },
+                levels: [ConfidenceLevel.ninetyFive])
+            return result[0].value
+        }
+        for sex in ["Male", "Female"] {
+            // All deciles together against the areas' overall truth.
+            var pooled: [String: (Double, Double)] = [:]
+            for row in cells where row["sex"] == sex {
+                let old = pooled[row["age_band"]!] ?? (0, 0)
+                pooled[row["age_band"]!] = (old.0 + Double(row["deaths"]!)!, old.1 + Double(row["population"]!)!)
+            }
+            let all = pooled.map { ["age_band": $0.key, "deaths": "\($0.value.0)", "population": "\($0.value.1)"] }
+            let overall = try #require(truth.first { $0["sex"] == sex && $0["decile"] == "all" })
+            expectClose(estimate(all), Double(overall["le_at_birth"]!), absolute: 0.4, "\(sex) overall")
+            // Each decile with enough people against its own truth, and the gradient's direction.
+            var byDecile: [Int: Double] = [:]
+            for d in 1...10 {
+                let rows = cells.filter { $0["sex"] == sex && $0["decile"] == "\(d)" }
+                let population = rows.reduce(0.0) { $0 + Double($1["population"]!)! }
+                guard rows.count == 20, population > 300_000, let e = estimate(rows) else { continue }
+                let want = Double(truth.first { $0["sex"] == sex && $0["decile"] == "\(d)" }!["le_at_birth"]!)!
+                expectClose(e, want, absolute: 1.0, "\(sex) decile \(d)")
+                byDecile[d] = e
+            }
+            #expect(byDecile.count >= 3)
+            if let low = byDecile.min(by: { $0.key < $1.key }), let high = byDecile.max(by: { $0.key < $1.key }) {
+                #expect(low.value < high.value)
+            }
+        }
+    }
+
+    @Test func poissonDrawsHaveTheRightMeanAndVariance() {
+        var rng = Xoshiro256StarStar(seed: 99)
+        for mean in [0.3, 4.0, 25.0, 400.0] {
+            let n = 200_000
+            var sum = 0.0, squares = 0.0
+            for _ in 0..<n {
+                let x = Double(Poisson.draw(mean: mean, using: &rng))
+                sum += x
+                squares += x * x
+            }
+            let m = sum / Double(n), v = squares / Double(n) - m * m
+            // Mean within 5 standard errors; variance within 5%.
+            #expect(abs(m - mean) < 5 * (mean / Double(n)).squareRoot(), "mean \(mean): got \(m)")
+            #expect(abs(v - mean) < 0.05 * mean, "variance at mean \(mean): got \(v)")
+        }
+        #expect(Poisson.draw(mean: 0, using: &rng) == 0)
+    }
+
+    @Test func unknownAreasAreUsageErrors() throws {
+        #expect(throws: InputError.self) {
+            try SyntheticCounts.selectLSOAs("E99999999", geography: IngestFixtures.geography)
+        }
+        #expect(try SyntheticCounts.selectLSOAs("E12000002", geography: IngestFixtures.geography).count > 4_000)  // North West
+        #expect(try SyntheticCounts.selectLSOAs("england", geography: IngestFixtures.geography).count == 32_844)
+    }
+}

@@ -1,0 +1,80 @@
+import CSVStream
+import Foundation
+import Indicators
+import Results
+import Testing
+
+// Records → results.csv → records: equal for every measure, breakdown, sex and area type, with
+// awkward text (quotes, commas, new lines, unicode) and numbers at the edges of the number format.
+
+@Suite struct ResultRecordRoundTripTests {
+    static let levels = [ConfidenceLevel(95)!, ConfidenceLevel(99.8)!]
+
+    /// One record per measure × breakdown × area type, each with distinct values.
+    static func records() -> [ResultRecord] {
+        var out: [ResultRecord] = []
+        var k = 0
+        for measure in Measure.allCases {
+            for scheme in DeprivationScheme.allCases {
+                for type in AreaType.allCases {
+                    k += 1
+                    let sex = SexSelection.allCases[k % 3]
+                    let value: Double? = k % 7 == 0 ? nil : Double(k) * 1.0 / 3.0 - 5
+                    let quantile = scheme.cellLabels[k % scheme.cells]
+                    out.append(
+                        ResultRecord(
+                            indicator: IndicatorLabel(id: "ind_\(k % 4)", name: k % 2 == 0 ? "Rate, \"all\"\nages" : "Life expectancy ≤ 75"),
+                            method: IndicatorMethod.allCases[k % IndicatorMethod.allCases.count],
+                            area: AreaLabel(code: "E0\(k)", name: k % 3 == 0 ? " St. Helen's, \"X\" " : "Liverpool", type: type),
+                            sex: sex, age: k % 2 == 0 ? "0-74" : "all", period: Period(first: 2013 + k % 5, last: 2015 + k % 5),
+                            imdEdition: "IMD 2019", scheme: scheme, quantile: scheme == .none ? "" : quantile, measure: measure,
+                            value: value,
+                            limits: [
+                                LevelLimits(level: levels[0], lower: value.map { $0 - 1e-9 }, upper: k % 5 == 0 ? nil : 1e300),
+                                LevelLimits(level: levels[1], lower: -0.0000123456789, upper: 5e-324),
+                            ],
+                            count: k % 4 == 0 ? nil : Double(k * 1000), denominator: 123_456.5,
+                            note: k % 6 == 0 ? nil : "suppressed, \"fewer\" than 5,000\r\nnext")
+                    )
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func recordsReadBackFromTheLongTableEqualTheRecordsWritten() throws {
+        let records = Self.records()
+        var bytes = CSVWriter.encodeRow(ResultsCSV.longHeader(levels: Self.levels))
+        for r in records { ResultsCSV.appendLongRow(r, levels: Self.levels, to: &bytes) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let reader = try CSVReader(path: path)
+        let levels = ResultsCSV.levels(header: reader.header.names)
+        #expect(levels == Self.levels)
+        var back: [ResultRecord] = []
+        while let row = try reader.nextRow() {
+            let fields = (0..<row.count).map { row[$0] }
+            back.append(try ResultsCSV.record(fields: fields, levels: levels).get())
+        }
+        #expect(back.count == records.count)
+        for (a, b) in zip(records, back) { #expect(a == b) }
+    }
+
+    @Test func aFieldOfTheWrongTypeNamesItsColumn() {
+        var fields = Array(repeating: "", count: 14 + 4 + 3)
+        fields[2] = "life_expectancy"
+        fields[5] = "place"
+        fields[6] = "Male"
+        fields[8] = "2019-2O21"
+        fields[10] = "none"
+        fields[12] = "value"
+        #expect(ResultsCSV.record(fields: fields, levels: Self.levels) == .failure(ResultsCSVError(column: "period", value: "2019-2O21")))
+    }
+
+    @Test func recordsAreCodableAsJSON() throws {
+        let records = Self.records()
+        let data = try JSONEncoder().encode(records)
+        #expect(try JSONDecoder().decode([ResultRecord].self, from: data) == records)
+    }
+}
