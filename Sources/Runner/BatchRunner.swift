@@ -30,6 +30,9 @@ public struct RunRequest: Sendable {
     public var toolVersion: String
     /// Called from the calling thread as stages advance (for a progress bar).
     public var progress: (@Sendable (RunProgress) -> Void)?
+    /// Makes the outputs beyond `results.csv` and the area tables (a report, a history store, …):
+    /// fresh consumers for each run, staged and published with the rest.
+    public var consumers: @Sendable () -> [any ResultConsumer] = { [] }
 
     /// Creates a request with the defaults above.
     public init(plan: String, data: DataDirectory, toolVersion: String) {
@@ -199,12 +202,21 @@ public enum BatchRunner {
         let context = makeContext(
             resolved: resolved, cubes: cubes, geography: geography, deprivation: deprivation, seed: seed,
             repetitions: repetitions)
-        let writer = try OutputWriter(staging: staging, resolved: resolved)
+        let longTable = LongTableConsumer()
+        var consumers: [any ResultConsumer] = [longTable]
+        if resolved.plan.areaTables { consumers.append(AreaTablesConsumer()) }
+        consumers += request.consumers()
+        let description = RunDescription(levels: resolved.levels, planName: parsed.name)
+        do {
+            for consumer in consumers { try consumer.begin(staging: staging, run: description) }
+        } catch {
+            throw .output(path: error.path, reason: error.reason)
+        }
         let jobs = resolved.jobs
         let window = max(64, request.threads * 64)
         var start = 0
         var computeSeconds = 0.0, writeSeconds = 0.0
-        var resultRows = 0, notes = 0
+        var resultRows = 0
         while start < jobs.count {
             report(RunProgress(stage: "compute", done: start, total: jobs.count))
             let end = min(start + window, jobs.count)
@@ -214,10 +226,12 @@ public enum BatchRunner {
                 JobComputation.run(slice[i], context: context)
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
-            for (job, output) in zip(slice, outputs) {
-                try writer.write(job: job, output: output)
-                resultRows += output.rows
-                notes += output.notes
+            let records = Array(outputs.joined())
+            resultRows += records.count
+            do {
+                for consumer in consumers { try consumer.consume(records) }
+            } catch {
+                throw .output(path: error.path, reason: error.reason)
             }
             writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
             computeSeconds += Double(t1 - t0) / 1e9
@@ -225,7 +239,13 @@ public enum BatchRunner {
         }
         report(RunProgress(stage: "compute", done: jobs.count, total: jobs.count))
         let t2 = DispatchTime.now().uptimeNanoseconds
-        let files = try writer.finish()
+        var files: [WrittenFile] = []
+        do {
+            for consumer in consumers { files += try consumer.finish() }
+        } catch {
+            throw .output(path: error.path, reason: error.reason)
+        }
+        let notes = longTable.rowsWithNotes
         writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t2) / 1e9
         clock.record("compute", seconds: computeSeconds)
         clock.record("write", seconds: writeSeconds)

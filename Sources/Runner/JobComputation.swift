@@ -43,21 +43,8 @@ struct ReferenceKey: Hashable, Sendable {
     var period: Int
 }
 
-/// The output bytes of one job: its rows of the long table and of each area table.
-struct JobOutput: Sendable {
-    var long: [UInt8] = []
-    /// Area-table rows by breakdown.
-    var tables: [DeprivationScheme: [UInt8]] = [:]
-    /// Area-table rows by breakdown.
-    var tableRows: [DeprivationScheme: Int] = [:]
-    /// Rows written to the long table.
-    var rows = 0
-    /// Rows with a note (suppressed or partly empty).
-    var notes = 0
-}
-
 /// Computes one job: sums its cells, runs the method (batched where the method has a batch
-/// kernel), derives the SII/RII and ranges, and encodes the rows.
+/// kernel), derives the SII/RII and ranges, and returns them as records.
 enum JobComputation {
     /// A cell of a job before its statistic: which breakdown and quantile label.
     private struct CellKey {
@@ -66,7 +53,7 @@ enum JobComputation {
         var quantile: String
     }
 
-    static func run(_ job: RunJob, context: RunContext) -> JobOutput {
+    static func run(_ job: RunJob, context: RunContext) -> [ResultRecord] {
         let resolved = context.resolved
         let indicator = resolved.indicators[job.indicator]
         let spec = indicator.spec
@@ -81,14 +68,7 @@ enum JobComputation {
         var firstCell: [DeprivationScheme: Int] = [:]
         for scheme in job.schemes {
             firstCell[scheme] = keys.count
-            switch scheme {
-            case .none: keys.append(CellKey(scheme: scheme, quantile: ""))
-            case .core20:
-                keys.append(CellKey(scheme: scheme, quantile: "core20"))
-                keys.append(CellKey(scheme: scheme, quantile: "rest"))
-            default:
-                for q in 1...scheme.quantiles { keys.append(CellKey(scheme: scheme, quantile: "\(q)")) }
-            }
+            for label in scheme.cellLabels { keys.append(CellKey(scheme: scheme, quantile: label)) }
         }
         let cellCount = keys.count
         var population = [Double](repeating: 0, count: cellCount * bands)
@@ -103,16 +83,8 @@ enum JobComputation {
                         let decile = Int(cube.groupDecile[g]), local = Int(cube.groupLocalDecile[g])
                         if local > 0 { anyLocal = true }
                         for scheme in job.schemes {
-                            let cell: Int
-                            switch scheme {
-                            case .none: cell = firstCell[scheme]!
-                            case .nationalDeciles: cell = firstCell[scheme]! + decile - 1
-                            case .nationalQuintiles: cell = firstCell[scheme]! + (decile + 1) / 2 - 1
-                            case .localDeciles:
-                                guard local > 0 else { continue }
-                                cell = firstCell[scheme]! + local - 1
-                            case .core20: cell = firstCell[scheme]! + (decile <= 2 ? 0 : 1)
-                            }
+                            guard let offset = scheme.cell(nationalDecile: decile, localDecile: local) else { continue }
+                            let cell = firstCell[scheme]! + offset
                             cube.add(
                                 group: g, columns: columns, sexes: sexes, population: pop.baseAddress! + cell * bands,
                                 events: ev.baseAddress! + cell * bands, rows: &rows[cell])
@@ -127,45 +99,36 @@ enum JobComputation {
             indicator, keys: keys, population: population, events: events, rows: rows, bands: bands, job: job,
             context: context)
 
-        // Rows.
-        var out = JobOutput()
-        let encoder = RowEncoder(job: job, context: context)
-        var stream = job.firstStream
+        // Records.
+        var out: [ResultRecord] = []
+        let make = RecordMaker(job: job, context: context)
+        let streams = SIIStreams.assignment(job.schemes, measures: spec.measures, first: job.firstStream)
         for scheme in job.schemes {
             let start = firstCell[scheme]!
-            let count = scheme == .none ? 1 : scheme == .core20 ? 2 : scheme.quantiles
+            let count = scheme.cells
             if scheme == .localDeciles && !anyLocal {
                 let lsoas = area.authorities.map { context.lsoasOfAuthority[$0] }.reduce(0, +)
                 let note = "no local deciles: \(area.name) has \(lsoas) LSOAs, fewer than 10 (METHODS.md §7)"
-                encoder.append(
-                    scheme: scheme, quantile: "", measure: "value",
-                    cell: CellEstimate(
-                        estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
-                    into: &out)
+                let empty = CellEstimate(estimate: .suppressed(levels: spec.levels.count, note: note))
+                out.append(make(scheme: scheme, quantile: "", measure: .value, cell: empty))
                 for measure in spec.measures {
-                    encoder.append(
-                        scheme: scheme, quantile: "", measure: measure.rawValue,
-                        cell: CellEstimate(
-                            estimate: .suppressed(levels: spec.levels.count, note: note), count: nil, denominator: nil),
-                        into: &out)
+                    out.append(make(scheme: scheme, quantile: "", measure: Measure(measure), cell: empty))
                 }
-                if scheme.quantiles > 0 && (spec.measures.contains(.sii) || spec.measures.contains(.rii)) { stream += 1 }
                 continue
             }
             for c in start..<(start + count) {
-                encoder.append(scheme: scheme, quantile: keys[c].quantile, measure: "value", cell: estimates[c], into: &out)
+                out.append(make(scheme: scheme, quantile: keys[c].quantile, measure: .value, cell: estimates[c]))
             }
             guard scheme != .none else { continue }
             let parts = Array(estimates[start..<(start + count)])
-            if scheme.quantiles > 0 && (spec.measures.contains(.sii) || spec.measures.contains(.rii)) {
+            if let stream = streams[scheme] {
                 var rng = context.streams[stream]
-                stream += 1
                 let (sii, rii) = slopeIndex(parts, spec: spec, scheme: scheme, repetitions: context.repetitions, rng: &rng)
                 if spec.measures.contains(.sii) {
-                    encoder.append(scheme: scheme, quantile: "", measure: "sii", cell: CellEstimate(estimate: sii), into: &out)
+                    out.append(make(scheme: scheme, quantile: "", measure: .sii, cell: CellEstimate(estimate: sii)))
                 }
                 if spec.measures.contains(.rii) {
-                    encoder.append(scheme: scheme, quantile: "", measure: "rii", cell: CellEstimate(estimate: rii), into: &out)
+                    out.append(make(scheme: scheme, quantile: "", measure: .rii, cell: CellEstimate(estimate: rii)))
                 }
             }
             let roles: RangeRoles = scheme == .core20 ? .core20 : .quantiles
@@ -180,14 +143,12 @@ enum JobComputation {
             if spec.measures.contains(.absoluteRange) {
                 var range = InequalityRange.absolute(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
                 range.note = named(range.note)
-                encoder.append(
-                    scheme: scheme, quantile: "", measure: "absolute_range", cell: CellEstimate(estimate: range), into: &out)
+                out.append(make(scheme: scheme, quantile: "", measure: .absoluteRange, cell: CellEstimate(estimate: range)))
             }
             if spec.measures.contains(.relativeRange) {
                 var range = InequalityRange.relative(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
                 range.note = named(range.note)
-                encoder.append(
-                    scheme: scheme, quantile: "", measure: "relative_range", cell: CellEstimate(estimate: range), into: &out)
+                out.append(make(scheme: scheme, quantile: "", measure: .relativeRange, cell: CellEstimate(estimate: range)))
             }
         }
         return out

@@ -51,7 +51,7 @@ public enum PlanReport {
             "deprivation: \(plan.imd == "imd2019" ? "IMD 2019" : plan.imd); local deciles within each local authority or Place")
         lines.append(
             "areas (\(resolved.areas.count)): "
-                + resolved.areas.map { "\($0.type) \($0.code) \($0.name)" }.joined(separator: "; "))
+                + resolved.areas.map { "\($0.type.rawValue) \($0.code) \($0.name)" }.joined(separator: "; "))
         lines.append("periods (\(plan.periods.count)): " + plan.periods.map(\.label).joined(separator: ", "))
         for indicator in resolved.indicators {
             let s = indicator.spec
@@ -88,7 +88,7 @@ public enum PlanReport {
                 job.streamCount == 0
                 ? "" : job.streamCount == 1 ? "\(job.firstStream)" : "\(job.firstStream)-\(job.firstStream + job.streamCount - 1)"
             table.append([
-                "\(job.index + 1)", area.type, area.code, area.name, resolved.indicators[job.indicator].spec.id,
+                "\(job.index + 1)", area.type.rawValue, area.code, area.name, resolved.indicators[job.indicator].spec.id,
                 job.sex.rawValue, job.period.label, job.schemes.filter { $0 != .none }.map(\.rawValue).joined(separator: "+"),
                 streams,
             ])

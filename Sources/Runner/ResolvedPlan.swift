@@ -7,8 +7,8 @@ import Results
 
 /// An area a plan reports on, with the local authorities it is made of.
 public struct PlanArea: Sendable, Equatable {
-    /// `england`, `region`, `icb`, `place` or `la` (the long table's `area_type`).
-    public var type: String
+    /// England, a region, the ICB, a Place or a local authority (the long table's `area_type`).
+    public var type: AreaType
     /// The ONS code (`E92000001` for England).
     public var code: String
     /// The name.
@@ -17,7 +17,10 @@ public struct PlanArea: Sendable, Equatable {
     public var authorities: [Int]
 
     /// Whether local deciles apply: they are cut within one local authority (= Place).
-    public var takesLocalDeciles: Bool { type == "la" || type == "place" }
+    public var takesLocalDeciles: Bool { type == .la || type == .place }
+
+    /// The area as results name it.
+    public var label: AreaLabel { AreaLabel(code: code, name: name, type: type) }
 }
 
 /// One pass over an input file: the two count columns it sums, and the bands it sums into.
@@ -194,14 +197,13 @@ private struct Resolver {
                     for scheme in indicator.spec.schemes {
                         if scheme == .localDeciles && !area.takesLocalDeciles {
                             let sentence =
-                                "\(indicator.spec.id): no local deciles for \(area.type) \(area.name) (\(area.code)): local deciles are cut within one local authority or Place; wider areas use national deciles"
+                                "\(indicator.spec.id): no local deciles for \(area.type.rawValue) \(area.name) (\(area.code)): local deciles are cut within one local authority or Place; wider areas use national deciles"
                             if !skipped.contains(sentence) { skipped.append(sentence) }
                             continue
                         }
                         schemes.append(scheme)
                     }
-                    let simulated = indicator.spec.measures.contains(.sii) || indicator.spec.measures.contains(.rii)
-                    let perJob = simulated ? schemes.filter { $0.quantiles > 0 }.count : 0
+                    let perJob = SIIStreams.schemes(schemes, measures: indicator.spec.measures).count
                     for sex in indicator.spec.sexes {
                         for period in plan.periods {
                             jobs.append(
@@ -224,24 +226,24 @@ private struct Resolver {
     func areaByCode(_ code: String) -> PlanArea? {
         if code == Self.england.code || code.lowercased() == "england" {
             return PlanArea(
-                type: "england", code: Self.england.code, name: Self.england.name,
+                type: .england, code: Self.england.code, name: Self.england.name,
                 authorities: Array(geography.localAuthorities.indices))
         }
         if let r = geography.regions.firstIndex(where: { $0.code == code }) {
             return PlanArea(
-                type: "region", code: code, name: geography.regions[r].name,
+                type: .region, code: code, name: geography.regions[r].name,
                 authorities: geography.localAuthorities.indices.filter { geography.localAuthorities[$0].region == r })
         }
         if let i = geography.icbs.firstIndex(where: { $0.code == code }) {
             return PlanArea(
-                type: "icb", code: code, name: geography.icbs[i].name,
+                type: .icb, code: code, name: geography.icbs[i].name,
                 authorities: geography.localAuthorities.indices.filter { geography.localAuthorities[$0].icb == i })
         }
         if let p = geography.places.firstIndex(where: { $0.code == code }), let la = geography.authorityIndex(code: code) {
-            return PlanArea(type: "place", code: code, name: geography.places[p].name, authorities: [la])
+            return PlanArea(type: .place, code: code, name: geography.places[p].name, authorities: [la])
         }
         if let la = geography.authorityIndex(code: code) {
-            return PlanArea(type: "la", code: code, name: geography.localAuthorities[la].name, authorities: [la])
+            return PlanArea(type: .la, code: code, name: geography.localAuthorities[la].name, authorities: [la])
         }
         return nil
     }
@@ -260,7 +262,7 @@ private struct Resolver {
                 for (code, at) in spec.codes {
                     if spec.kind == .regions && code.lowercased() == "all" {
                         for r in geography.regions { if let area = areaByCode(r.code) { add(area) } }
-                    } else if let area = areaByCode(code), area.type == "region" {
+                    } else if let area = areaByCode(code), area.type == .region {
                         add(area)
                     } else {
                         error(
@@ -271,7 +273,7 @@ private struct Resolver {
                 }
             case .icb:
                 for (code, at) in spec.codes {
-                    if let area = areaByCode(code), area.type == "icb" {
+                    if let area = areaByCode(code), area.type == .icb {
                         add(area)
                     } else {
                         error(at, icbMessage(code, known: icbCodes))
@@ -291,7 +293,7 @@ private struct Resolver {
                 }
             case .place:
                 for (code, at) in spec.codes {
-                    if let area = areaByCode(code), area.type == "place" {
+                    if let area = areaByCode(code), area.type == .place {
                         add(area)
                     } else if geography.authorityIndex(code: code) != nil {
                         error(
@@ -310,16 +312,16 @@ private struct Resolver {
                     if spec.kind == .las && code.lowercased() == "all" {
                         for la in geography.localAuthorities.indices {
                             let a = geography.localAuthorities[la]
-                            add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
+                            add(PlanArea(type: .la, code: a.code, name: a.name, authorities: [la]))
                         }
                     } else if spec.kind == .las, let r = geography.regions.firstIndex(where: { $0.code == code }) {
                         for la in geography.localAuthorities.indices where geography.localAuthorities[la].region == r {
                             let a = geography.localAuthorities[la]
-                            add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
+                            add(PlanArea(type: .la, code: a.code, name: a.name, authorities: [la]))
                         }
                     } else if let la = geography.authorityIndex(code: code) {
                         let a = geography.localAuthorities[la]
-                        add(PlanArea(type: "la", code: a.code, name: a.name, authorities: [la]))
+                        add(PlanArea(type: .la, code: a.code, name: a.name, authorities: [la]))
                     } else {
                         error(
                             at,

@@ -72,7 +72,7 @@ import _TestSupport
     @Test func aValidPlanExpandsIntoJobsInOrder() throws {
         let resolved = try resolve(Self.plan(counts: Self.header)).get()
         #expect(resolved.areas.map(\.code) == ["E54000008", "E08000011", "E08000012"])
-        #expect(resolved.areas.map(\.type) == ["icb", "place", "place"])
+        #expect(resolved.areas.map(\.type.rawValue) == ["icb", "place", "place"])
         #expect(resolved.areas[0].authorities.count == 9)
         #expect(resolved.plan.periods.map(\.label) == ["2018-2020", "2019-2021", "2020-2022"])
         // 3 areas × (le: 2 sexes + u75: 1 sex) × 3 periods.
