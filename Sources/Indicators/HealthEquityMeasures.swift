@@ -55,6 +55,18 @@ public enum HealthEquityMeasure: String, Sendable, CaseIterable {
     /// Whether the measure needs an ordered dimension (1 = most disadvantaged) (METHODS.md §14).
     public var needsOrder: Bool { self == .rci || self == .aci }
 
+    /// Every measure that applies to a dimension: all ten when it is ordered, all but RCI and ACI otherwise (METHODS.md §14).
+    public static func applicable(ordered: Bool) -> [HealthEquityMeasure] {
+        allCases.filter { ordered || !$0.needsOrder }
+    }
+
+    /// The measure a user names, by its name or output name (`ti` or `ti_x1000`), any case (METHODS.md §14).
+    public init?(name: String) {
+        let word = name.lowercased()
+        guard let measure = Self.allCases.first(where: { $0.rawValue == word || $0.outputName == word }) else { return nil }
+        self = measure
+    }
+
     /// The measure as an output row names it: the raw value, with `_x1000` for TI and MLD (METHODS.md §14).
     public var outputName: String {
         switch self {

@@ -306,6 +306,37 @@ private let curveLevels = [(level: 0, tag: "2s"), (level: 1, tag: "3s")]
             ])
     }
 
+    @Test func statisticsAreBuiltFromTheCommandsWords() throws {
+        #expect(try FunnelStatistic(type: "proportion") == .proportion(multiplier: 100))
+        #expect(try FunnelStatistic(type: "ratio", ratioType: "count") == .ratio(.count))
+        #expect(try FunnelStatistic(type: "ratio") == .ratio(.isr))
+        #expect(
+            try FunnelStatistic(type: "rate", rateType: "dsr", multiplier: 100, years: 3)
+                == .rate(.dsr, multiplier: 100, years: 3))
+        #expect(throws: FunnelError("a rate funnel needs its rate type: dsr or crude")) {
+            try FunnelStatistic(type: "rate")
+        }
+        #expect(throws: FunnelError("the funnel type must be proportion, ratio or rate", value: "mean")) {
+            try FunnelStatistic(type: "mean")
+        }
+        #expect(throws: FunnelError.self) { try FunnelStatistic(type: "rate", rateType: "isr") }
+        #expect(throws: FunnelError.self) { try FunnelStatistic(type: "proportion", years: 3) }
+    }
+
+    @Test func tableColumnsMatchTheirCells() throws {
+        let x: [Double?] = [10, 20, 30], n: [Double?] = [100, 150, 400]
+        for statistic in [FunnelStatistic.proportion(multiplier: 100), .ratio(.isr), .rate(.crude, multiplier: 1e5, years: 2)] {
+            let curves = try FunnelPlot.limits(statistic, numerators: x, denominators: n, rates: [10, 20, 30], points: 5)
+            let columns = FunnelPlot.curveColumns(statistic)
+            #expect(curves.allSatisfy { $0.cells.count == columns.count }, "\(statistic)")
+            #expect(columns[1] == "lower95_0limit" && columns[4] == "upper99_8limit")
+        }
+        #expect(FunnelPlot.curveColumns(.rate(.dsr, multiplier: 1e5, years: 1)).last == "baseline")
+        let point = try FunnelPlot.assess(.ratio(.isr), numerators: [30], denominators: [15]).points[0]
+        #expect(point.cells.count == FunnelPlot.pointColumns.count - 1)
+        #expect(point.cells[0] == 200)
+    }
+
     @Test func pointCountIsHonoured() throws {
         let curves = try FunnelPlot.limits(
             .proportion(multiplier: 1), numerators: [10, 20, 30], denominators: [100, 150, 400], points: 7)

@@ -97,6 +97,14 @@ private func methodsRows(_ file: String) -> [FixtureRow] {
         expectClose(adverseUnordered[0].value, 55 - mean, relative: 1e-12)
     }
 
+    @Test func measuresAreNamedAndChosenAsHEATDoes() {
+        #expect(HealthEquityMeasure(name: "TI_x1000") == .ti)
+        #expect(HealthEquityMeasure(name: "paf") == .paf)
+        #expect(HealthEquityMeasure(name: "sii") == nil)
+        #expect(HealthEquityMeasure.applicable(ordered: true).count == 10)
+        #expect(HealthEquityMeasure.applicable(ordered: false) == [.par, .paf, .bgv, .bgsd, .ti, .mld, .mdmw, .idisw])
+    }
+
     // MARK: - Refusals
 
     @Test(arguments: [HealthEquityMeasure.rci, .aci])
