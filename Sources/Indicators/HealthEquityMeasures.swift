@@ -11,8 +11,8 @@ import Foundation
 //   the reference values are those of WHO's healthequal package tests.
 //   S. D. Walter (1978), "Calculation of attributable risks from epidemiological data",
 //   International Journal of Epidemiology 7(2), 175–182 (the PAF's standard error).
-//   E. Ahn, … , A. R. Hosseinpoor (2018), analytic standard errors of the Theil index and mean
-//   log deviation, as used by HEAT.
+//   Ahn et al. (2018), the analytic standard errors of the Theil index and mean log deviation
+//   that HEAT uses (as cited in METHODS.md §14).
 //
 // Where this departs from HEAT, and why:
 // - HEAT attaches the PAF's fraction-scale SE to the per-cent PAF, and the unscaled SEs of the
