@@ -327,8 +327,10 @@ public enum HealthEquityMeasures {
                 if ranks != nil {
                     ref = values.count - 1
                 } else {
+                    // Groups tied for the best value: HEAT takes the largest population among them.
                     let best = direction == .favourable ? values.max() : values.min()
-                    ref = values.firstIndex(of: best ?? values[0]) ?? 0
+                    let tied = values.indices.filter { values[$0] == best }
+                    ref = tied.max { populations[$0] < populations[$1] } ?? 0
                 }
                 let difference = values[ref] - mean
                 let against = direction == .favourable ? difference < 0 : difference > 0

@@ -95,6 +95,18 @@ private func methodsRows(_ file: String) -> [FixtureRow] {
         #expect(favourable[0].note != nil)
         let adverseUnordered = try HealthEquityMeasures.compute([.par], groups: groups, direction: .adverse, scale: 100)
         expectClose(adverseUnordered[0].value, 55 - mean, relative: 1e-12)
+        // Two groups tied for the best value: the SE uses the larger one's population, as HEAT does.
+        var tied = groups
+        tied[0].value = 84
+        tied[0].population = 2000
+        let tiedMean = tied.reduce(0) { $0 + $1.population * $1.value } / tied.reduce(0) { $0 + $1.population }
+        let withTie = try HealthEquityMeasures.compute([.paf], groups: tied, direction: .favourable, scale: 100)
+        expectClose(withTie[0].value, 100 * (84 - tiedMean) / tiedMean, relative: 1e-12)
+        let groupsPopulation = tied.reduce(0) { $0 + $1.population }
+        let c = 0.84 * 2000, d = 2000 - c, a = tiedMean / 100 * groupsPopulation - c, b = groupsPopulation - a - 2000
+        let walter = (c * groupsPopulation * (a * d * (groupsPopulation - c) + b * c * c) / (pow(a + c, 3) * pow(c + d, 3)))
+            .squareRoot()
+        expectClose(withTie[0].standardError, 100 * walter, relative: 1e-12)
     }
 
     @Test func measuresAreNamedAndChosenAsHEATDoes() {
