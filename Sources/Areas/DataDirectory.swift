@@ -49,9 +49,9 @@ public struct DataDirectory: Sendable, Equatable {
                 folder = folder.deletingLastPathComponent()
             }
         }
-        // The checkout this file was compiled from: Sources/Pipeline/Ingest/ → three levels up.
+        // This file is Sources/Areas/DataDirectory.swift in the checkout.
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data").path
+            .deletingLastPathComponent().appendingPathComponent("Data").path
         if holdsData(source) { return DataDirectory(path: source) }
         tried.append(source)
         throw .usage(
