@@ -46,6 +46,7 @@ public struct ReportingPeriod: Hashable, Comparable, Sendable, CustomStringConve
 
     /// Parses `text`; `splitYears` says whether `2021/22` is a financial or an academic year (METHODS.md §12).
     ///
+    /// Plain years are always calendar years; `splitYears: .calendar` is read as `.financial`.
     /// - Throws: `ReportingPeriodError` naming the text and what is wrong with it.
     /// - Complexity: O(*n*) in the length of the text.
     public init(_ text: String, splitYears: Kind = .financial) throws(ReportingPeriodError) {
