@@ -6,15 +6,15 @@ import _TestSupport
 
 /// The rows of a worked example in `../shared/reference/methods/` (empty when it cannot be read;
 /// each suite checks the row count, so a missing file fails).
-func methodsRows(_ file: String) -> [FixtureRow] {
+func workedExampleRows(_ file: String) -> [FixtureRow] {
     let url = Fixtures.shared.appendingPathComponent("reference/methods").appendingPathComponent(file)
     guard let table = try? Fixtures.table(url) else { return [] }
     return table.enumerated().map { FixtureRow(file: file, line: $0.offset + 2, fields: $0.element) }
 }
 
 @Suite struct BenchmarkComparisonTests {
-    static let controlRows = methodsRows("comparisons_fingertips.csv")
-    static let twoLevelRows = methodsRows("comparisons_two_levels.csv")
+    static let controlRows = workedExampleRows("comparisons_fingertips.csv")
+    static let twoLevelRows = workedExampleRows("comparisons_two_levels.csv")
 
     @Test func fixturesAreComplete() {
         #expect(Self.controlRows.count == 10)

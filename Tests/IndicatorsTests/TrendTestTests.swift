@@ -17,8 +17,8 @@ private func point(_ text: String, _ value: Double, _ lower: Double, _ upper: Do
 }
 
 @Suite struct TrendTestTests {
-    static let input = methodsRows("trend_fingertips_input.csv")
-    static let expected = methodsRows("trend_fingertips_expected.csv")
+    static let input = workedExampleRows("trend_fingertips_input.csv")
+    static let expected = workedExampleRows("trend_fingertips_expected.csv")
     /// χ² as the Fingertips tests print it (2 dp), per set and method.
     static let printed: [String: Double] = [
         "set1 weighted_regression": 46.77, "set1 proportion_chi_squared": 47.90,
