@@ -22,11 +22,17 @@ public final class CSVReader {
     public struct Options: Sendable {
         /// How many bytes to read from the source at a time (at least 1); tiny values are for tests.
         public var chunkSize: Int
+        /// Whether a record with fewer fields than the header is read with the missing trailing
+        /// fields empty (``CSVRow/fieldsInRecord`` tells how many it had) instead of being an error.
+        ///
+        /// Off by default. Fingertips exports need it: some drop a trailing empty field on every row.
+        public var allowsShortRecords: Bool
 
-        /// Creates options; the default chunk is 1 MiB.
-        public init(chunkSize: Int = 1 << 20) {
+        /// Creates options; the default chunk is 1 MiB and short records are errors.
+        public init(chunkSize: Int = 1 << 20, allowsShortRecords: Bool = false) {
             precondition(chunkSize > 0, "chunkSize must be positive")
             self.chunkSize = chunkSize
+            self.allowsShortRecords = allowsShortRecords
         }
     }
 
@@ -75,6 +81,7 @@ public final class CSVReader {
         var scanner = RecordScanner(source: source, file: name, chunkSize: options.chunkSize)
         let names = try scanner.readHeader()
         scanner.columnNames = names
+        scanner.allowsShortRecords = options.allowsShortRecords
         self.scanner = UnsafeMutablePointer<RecordScanner>.allocate(capacity: 1)
         self.scanner.initialize(to: scanner)
         self.file = name

@@ -12,16 +12,20 @@ public struct CSVRow {
     public let count: Int
     /// The physical line (from 1; the header is line 1) where this record starts.
     public let line: Int
+    /// The number of fields the record had in the file: `count`, or fewer for a short record that
+    /// ``CSVReader/Options/allowsShortRecords`` padded with empty fields.
+    public let fieldsInRecord: Int
 
     init(
         reader: CSVReader, base: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<FieldSpan>, count: Int,
-        line: Int
+        line: Int, fieldsInRecord: Int
     ) {
         self.reader = reader
         self.base = base
         self.spans = spans
         self.count = count
         self.line = line
+        self.fieldsInRecord = fieldsInRecord
     }
 
     /// The decoded bytes of field `i` (quotes removed, `""` undoubled), valid while the row is.

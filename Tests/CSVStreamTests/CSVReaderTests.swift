@@ -88,6 +88,27 @@ struct CSVReaderTests {
         #expect(reader.rowsRead == 1)
     }
 
+    /// Fingertips exports drop the trailing empty field on every row; the option pads them, and only them.
+    @Test(arguments: [1, 3, 1 << 20])
+    func shortRecordsArePaddedOnlyWhenAllowed(chunkSize: Int) throws {
+        let text = "a,b,c,d\r\n1,\"x\ny\",3\r\n4,5,6,7\r\n8\r\n"
+        let options = CSVReader.Options(chunkSize: chunkSize, allowsShortRecords: true)
+        let reader = try CSVReader(string: text, options: options)
+        var rows: [([String], Int, Int)] = []
+        try reader.forEachRow { rows.append(($0.fields, $0.fieldsInRecord, $0.line)) }
+        #expect(rows.map(\.0) == [["1", "x\ny", "3", ""], ["4", "5", "6", "7"], ["8", "", "", ""]])
+        #expect(rows.map(\.1) == [3, 4, 1])
+        #expect(rows.map(\.2) == [2, 4, 5])
+        let strict = try CSVReader(string: text, options: .init(chunkSize: chunkSize))
+        #expect(throws: CSVError.wrongFieldCount(file: "<memory>", line: 2, expected: 4, found: 3)) {
+            _ = try strict.nextRow()
+        }
+        let long = try CSVReader(string: "a,b\n1,2,3\n", options: options)
+        #expect(throws: CSVError.wrongFieldCount(file: "<memory>", line: 2, expected: 2, found: 3)) {
+            _ = try long.nextRow()
+        }
+    }
+
     @Test func headerLookup() throws {
         let header = CSVHeader(names: ["Age Band", "sex", "AGE  BAND", "Count"], file: "x.csv")
         #expect(CSVHeader.normalise(" Age\tBand ") == "ageband")

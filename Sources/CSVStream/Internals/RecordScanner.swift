@@ -65,6 +65,8 @@ struct RecordScanner: ~Copyable {
     private(set) var recordLine = 0
     /// Data rows accepted by `nextRow(expecting:)`.
     private(set) var rowsRead = 0
+    /// Whether a record with fewer fields than the header is padded with empty fields (`Options.allowsShortRecords`).
+    var allowsShortRecords = false
 
     init(source: any ByteSource, file: String, chunkSize: Int) {
         self.source = source
@@ -96,15 +98,22 @@ struct RecordScanner: ~Copyable {
 
     /// Scans the next data row of `reader`; nil at the end of the input.
     ///
-    /// - Throws: `wrongFieldCount` (after moving past the row) when its field count is not the header's.
+    /// - Throws: `wrongFieldCount` (after moving past the row) when its field count is not the header's
+    ///   (fewer fields are padded instead when `allowsShortRecords` is set).
     mutating func nextRow(reader: CSVReader) throws -> CSVRow? {
         guard try advance() else { return nil }
         let expected = reader.header.count
-        guard fieldCount == expected else {
-            throw CSVError.wrongFieldCount(file: file, line: recordLine, expected: expected, found: fieldCount)
+        let found = fieldCount
+        if found < expected && allowsShortRecords {
+            // Missing trailing fields read as empty (missing) fields; the row still reports `found`.
+            while spanCapacity < expected { growSpans() }
+            for i in found..<expected { spans[i] = FieldSpan(start: 0, end: 0, flags: 0) }
+        } else if found != expected {
+            throw CSVError.wrongFieldCount(file: file, line: recordLine, expected: expected, found: found)
         }
         rowsRead += 1
-        return CSVRow(reader: reader, base: buffer, spans: spans, count: fieldCount, line: recordLine)
+        return CSVRow(
+            reader: reader, base: buffer, spans: spans, count: expected, line: recordLine, fieldsInRecord: found)
     }
 
     /// Scans the next record, reading more input as needed; false at the end of the input.
