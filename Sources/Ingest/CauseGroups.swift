@@ -47,8 +47,11 @@ public struct CauseGroups: Sendable {
     public let restGroup: Int
     /// The index of the group for deaths under 28 days, if the table has one.
     public let under28DaysGroup: Int?
-    /// Per letter and two digits (`letter × 100 + number`): a group index, or `-1 - k` for refinement table `k`.
+    /// Per letter and two digits (`letter × 100 + number`): a group index (with `unlistedFlag` when
+    /// no range lists the code), or `-1 - k` for refinement table `k`.
     private let cells: [Int16]
+    /// Marks a code that falls to the rest group because no range lists it.
+    private static let unlistedFlag: Int16 = 0x4000
     /// Refinement tables of 11 entries: the fourth character 0–9, then a code without one.
     private let refinements: [Int16]
 
@@ -76,7 +79,7 @@ public struct CauseGroups: Sendable {
                     throw fail("group \(id) has the label \"\(row.label)\" here and \"\(labels[g])\" on an earlier row")
                 }
             } else {
-                guard groups.count < Int(Int16.max) else { throw fail("too many groups") }
+                guard groups.count < Int(Self.unlistedFlag) else { throw fail("too many groups") }
                 groups.append(id)
                 labels.append(row.label.trimmingBlanks)
                 g = groups.count - 1
@@ -126,10 +129,10 @@ public struct CauseGroups: Sendable {
             throw CauseGroupsError(
                 source: source, line: nil, message: "no rest group: add a row such as other,Other,rest, for unlisted codes")
         }
-        var cells = [Int16](repeating: Int16(rest), count: 2600)
+        var cells = [Int16](repeating: 0, count: 2600)
         var refinements: [Int16] = []
         for c in 0..<2600 {
-            let whole = cell3[c] >= 0 ? cell3[c] : Int16(rest)
+            let whole = cell3[c] >= 0 ? cell3[c] : Int16(rest) | Self.unlistedFlag
             let fourth = cell4[(c * 10)..<(c * 10 + 10)]
             if fourth.allSatisfy({ $0 < 0 }) {
                 cells[c] = whole
@@ -198,9 +201,9 @@ public struct CauseGroups: Sendable {
         case .blank: return (restGroup, .blank)
         case .malformed: return nil
         case .code(let cell, let digit):
-            var g = Int(cells[cell])
-            if g < 0 { g = Int(refinements[(-1 - g) * 11 + (digit ?? 10)]) }
-            return (g, g == restGroup ? .unlisted : .listed)
+            var v = cells[cell]
+            if v < 0 { v = refinements[Int(-1 - v) * 11 + (digit ?? 10)] }
+            return (Int(v & ~Self.unlistedFlag), v & Self.unlistedFlag != 0 ? .unlisted : .listed)
         }
     }
 

@@ -77,6 +77,17 @@ import _TestSupport
         #expect(g.groups[try g.classify("A00").group] == "other")
     }
 
+    @Test func codesTheRestGroupListsAreListed() throws {
+        let g = try CauseGroups(rows: [
+            .init(group: "circulatory", label: "Circulatory", rule: "codes", codes: "I00-I99"),
+            .init(group: "other", label: "Other", rule: "rest", codes: ""),
+            .init(group: "other", label: "Other", rule: "codes", codes: "R00-R99"),
+        ])
+        #expect(try g.classify("R99") == (1, .listed))
+        #expect(try g.classify("A00") == (1, .unlisted))
+        #expect(try g.classify("I10") == (0, .listed))
+    }
+
     @Test func aBadTableNamesItsLine() {
         func error(_ rows: [CauseGroups.Row]) -> CauseGroupsError? {
             do {
