@@ -1,3 +1,4 @@
+import Foundation
 import Indicators
 
 /// Reads the age labels of ONS and NHS files into `AgeBand`s, and checks that a file's bands can
@@ -60,14 +61,13 @@ public enum ONSAgeLabel {
 
     private static let totalWords: Set<String> = ["allages", "all", "total"]
 
-    /// Lower case, spaces and the words `aged`, `age`, `years`, `year`, `yrs` removed.
+    /// Lower case, spaces removed, and the words `aged`, `ages`, `age` (leading), `years`, `year`, `yrs` removed.
     private static func normalised(_ text: String) -> String {
         var s = text.lowercased().filter { !$0.isWhitespace }
-        for word in ["aged", "age"] where s.hasPrefix(word) && !s.hasPrefix("ages") {
+        for word in ["aged", "ages", "age"] where s.hasPrefix(word) {
             s.removeFirst(word.count)
             break
         }
-        if s.hasPrefix("ages") && s != "allages" { s.removeFirst(4) }
         for word in ["years", "year", "yrs", "yr"] {
             s = s.replacingOccurrences(of: word, with: "")
         }
