@@ -78,11 +78,20 @@ stop_pids() {
 }
 
 # install_packages PKG...: apt-get install as root (or with sudo), noninteractive, without recommends.
+# Where no /usr/sbin/policy-rc.d exists (a machine with an init system), one that denies every start is
+# put there for the install only: the packages' own system-wide daemons (munge, slurmctld, slurmd, a
+# PostgreSQL cluster) would otherwise start, or fail to start without a config and fail the install.
 install_packages() {
-  local sudo=""
+  local sudo="" policy=/usr/sbin/policy-rc.d added=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "healthgap: installing missing system packages: $*" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq >&2
-  $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# Put here by healthgap scripts/service-lib.sh during an install; removed after it.\nexit 101\n' |
+      $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && added=1
+  fi
+  local status=0
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 || status=$?
+  if [ -n "$added" ]; then $sudo rm -f "$policy"; fi
+  return $status
 }
