@@ -42,8 +42,11 @@ public enum Services {
 
     /// Why Chromium tests skip, or the browser's path when they run.
     public static var chromiumReason: String {
-        chromiumPath.map { "Chromium at \($0)" }
-            ?? "no chromium on PATH: scripts/install-system-deps.sh (run by make test) installs Debian's chromium"
+        if let path = chromiumPath { return "Chromium at \(path)" }
+        if let chosen = ProcessInfo.processInfo.environment["CHROMIUM"], !chosen.isEmpty {
+            return "CHROMIUM=\(chosen) is not an executable"
+        }
+        return "no chromium on PATH: scripts/install-system-deps.sh (run by make test) installs Debian's chromium"
     }
 
     /// A project script, e.g. `script("screenshot.sh")` for `scripts/screenshot.sh`.
@@ -59,6 +62,9 @@ public enum Services {
                 "SLURM_CONF is not set: start a one-node cluster with "
                     + "`eval \"$(scripts/slurm-cluster.sh start)\"` (.ci/run does)", ""
             )
+        }
+        guard FileManager.default.fileExists(atPath: conf) else {
+            return ("SLURM_CONF=\(conf) does not exist (a cluster stopped since?)", "")
         }
         guard let sinfo = executable(named: "sinfo") else {
             return ("SLURM_CONF is set but sinfo is not on PATH (scripts/slurm-cluster.sh installs slurm-wlm)", "")
