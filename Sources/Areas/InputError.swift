@@ -10,6 +10,8 @@ public enum InputError: Error, CustomStringConvertible, Sendable {
     case csv(CSVError)
     /// A method rejected a group (where the reference stops): exit 65. `line` is the input row the band is on.
     case data(file: String, line: Int?, error: IndicatorError)
+    /// An input lacks years the plan's periods need: exit 65.
+    case coverage(file: String, message: String)
     /// A usage problem found only once the input is open (e.g. a standard file with no weight column): exit 64.
     case usage(String)
     /// A bug or an impossible state: exit 70.
@@ -24,7 +26,7 @@ public enum InputError: Error, CustomStringConvertible, Sendable {
             case .cannotWrite: return 73
             default: return 65
             }
-        case .data: return 65
+        case .data, .coverage: return 65
         case .usage: return 64
         case .internalError: return 70
         }
@@ -38,6 +40,8 @@ public enum InputError: Error, CustomStringConvertible, Sendable {
         case .data(let file, let line, let error):
             let place = line.map { "\(file):\($0)" } ?? file
             return "\(place): \(error.description)"
+        case .coverage(let file, let message):
+            return "\(file): \(message)"
         case .usage(let message):
             return message
         case .internalError(let message):

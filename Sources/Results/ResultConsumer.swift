@@ -14,6 +14,19 @@ public protocol ResultConsumer: AnyObject {
     func consume(_ records: [ResultRecord]) throws(ConsumerError)
     /// Completes every file; returns their paths relative to the staging folder and their data rows.
     func finish() throws(ConsumerError) -> [WrittenFile]
+    /// Makes what the consumer wrote outside the staging folder (a history store's transaction) final.
+    /// Called once every consumer has finished, right before the staging folder is published: a
+    /// consumer that throws here stops the publish.
+    func commit() throws(ConsumerError)
+    /// Undoes what `commit` would have made final: the run failed before publishing.
+    func rollback()
+}
+
+extension ResultConsumer {
+    /// Nothing outside the staging folder to commit.
+    public func commit() throws(ConsumerError) {}
+    /// Nothing outside the staging folder to undo.
+    public func rollback() {}
 }
 
 /// What a consumer needs to know about the run as a whole.

@@ -30,9 +30,9 @@ public struct RunRequest: Sendable {
     public var toolVersion: String
     /// Called from the calling thread as stages advance (for a progress bar).
     public var progress: (@Sendable (RunProgress) -> Void)?
-    /// Makes the outputs beyond `results.csv` and the area tables (a report, a history store, …):
-    /// fresh consumers for each run, staged and published with the rest.
-    public var consumers: @Sendable () -> [any ResultConsumer] = { [] }
+    /// Makes the outputs beyond `results.csv` and the area tables (a report, a history store, …)
+    /// for the parsed plan: fresh consumers for each run, staged and published with the rest.
+    public var consumers: @Sendable (Plan) -> [any ResultConsumer] = { _ in [] }
 
     /// Creates a request with the defaults above.
     public init(plan: String, data: DataDirectory, toolVersion: String) {
@@ -87,47 +87,20 @@ public struct RunSummary: Sendable {
 /// Reproducibility: SII computation i (in job order) draws from stream i of the seed
 /// (`Xoshiro256StarStar.streams`), whatever thread runs it.
 public enum BatchRunner {
-    /// Runs a plan.
+    /// Runs a plan: `prepare`, then (unless up to date) `aggregate`, `compute` every job, `publish`.
     ///
     /// - Throws: `RunnerError`; the published outputs are then unchanged.
     public static func run(_ request: RunRequest, logger: Logger) throws(RunnerError) -> RunSummary {
         let clock = StageClock()
-        let report = request.progress ?? { _ in }
-
-        // Plan.
-        let (parsed, parseIssues, planBytes) = try PlanParser.parse(file: request.plan, inputFiles: request.inputFiles)
-        guard let parsed else { throw .plan(parseIssues) }
-        let geography: Geography
-        do {
-            geography = try Geography.load(try parsed.geographySources(data: request.data))
-        } catch let error as RunnerError {
-            throw error
-        } catch let error as InputError {
-            throw .pipeline(error)
-        } catch {
-            throw .pipeline(.internalError("\(error)"))
-        }
-        let resolved = try ResolvedPlan.resolve(parsed, issues: parseIssues, geography: geography)
-        let seed = request.seed ?? parsed.seed
-        let repetitions = request.repetitions ?? parsed.repetitions
-        guard repetitions >= 1_000 else { throw .pipeline(.usage("--repetitions must be at least 1000 (METHODS.md §6)")) }
-        clock.lap("plan")
-        logger.info(
-            "plan \(request.plan): \(resolved.jobs.count) jobs (\(resolved.indicators.count) indicators, \(resolved.areas.count) areas, \(parsed.periods.count) periods, by sex), \(resolved.streamCount) SIIs at \(repetitions) repetitions"
-        )
-
-        // Lock the output, hash everything, and stop here when nothing changed.
+        let prepared = try PreparedRun(request, logger: logger, clock: clock)
         let publisher = try OutputPublisher(output: request.output)
         defer { publisher.release() }
         for name in publisher.removeStaleStaging() {
             logger.notice("removed \(name), left by an interrupted run")
         }
-        report(RunProgress(stage: "hash", done: 0, total: resolved.sources.count))
-        let fingerprint = try Fingerprint.compute(
-            planBytes: planBytes, resolved: resolved, data: request.data, geography: geography, seed: seed,
-            repetitions: repetitions, toolVersion: request.toolVersion)
-        clock.lap("hash")
-        if !request.force, let current = publisher.currentManifest(), Fingerprint.published(in: current) == fingerprint.value {
+        if !request.force, let current = publisher.currentManifest(),
+            Fingerprint.published(in: current) == prepared.fingerprint.value
+        {
             let run = publisher.currentRun() ?? ""
             logger.notice(
                 "\(request.output) is up to date: the plan, inputs, lookups and seed are unchanged since run \(run); nothing to do (--force recomputes)"
@@ -141,174 +114,16 @@ public enum BatchRunner {
         var keepStaging = false
         defer { if !keepStaging { try? FileManager.default.removeItem(atPath: staging) } }
 
-        // Lookups.
-        let deprivation: Deprivation
-        do {
-            deprivation = try Deprivation.load(resolved.imd, data: request.data, geography: geography)
-        } catch {
-            throw .pipeline(error)
-        }
-        clock.lap("lookups")
-
-        // One pass per input.
-        var cubes: [CountCube] = []
-        var warnings: [String] = []
-        for note in resolved.skipped { logger.info("not computed: \(note)") }
-        for (s, source) in resolved.sources.enumerated() {
-            report(RunProgress(stage: "aggregate", done: s, total: resolved.sources.count))
-            let rejects = staging + "/rejects-\(source.input.name).csv"
-            let cube: CountCube
-            do {
-                let columns = CountColumns(
-                    lsoa: source.input.lsoa, year: source.input.year, sex: source.input.sex, age: source.input.age,
-                    population: source.denominator, deaths: source.numerator)
-                let settings = CountCube.Settings(
-                    file: source.input.resolvedPath, columns: columns, bands: source.bands,
-                    rejects: source.input.onError == .reject ? rejects : nil)
-                cube = try CountCube(
-                    settings: settings, geography: geography, deprivation: deprivation, threads: request.threads)
-            } catch {
-                throw .pipeline(error)
-            }
-            logger.info(
-                "read \(source.input.resolvedPath): \(cube.rowsRead) rows, \(cube.accepted) accepted, \(cube.rejected) rejected\(cube.parallel ? " (\(request.threads) threads)" : "")"
-            )
-            if cube.rejected > 0 {
-                warnings.append("\(source.input.name): \(cube.rejected) rows rejected (see rejects-\(source.input.name).csv)")
-            }
-            for period in parsed.periods {
-                let absent = (period.first...period.last).filter { !cube.hasYear($0) }
-                if !absent.isEmpty {
-                    let have = cube.years.map(String.init).joined(separator: ", ")
-                    throw .pipeline(
-                        .data(
-                            file: source.input.resolvedPath, line: nil,
-                            error: IndicatorError(
-                                "the plan's period \(period.label) needs \(absent.map(String.init).joined(separator: ", ")), which the input lacks (its years: \(have.isEmpty ? "none" : have))"
-                            )))
-                }
-            }
-            cubes.append(cube)
-        }
-        let smallAreas = cubes.first?.ingest.localDeciles
-        for area in resolved.areas where area.takesLocalDeciles {
-            for la in area.authorities where smallAreas?.smallAreas.contains(la) ?? false {
-                if let i = smallAreas?.smallAreas.firstIndex(of: la), let note = smallAreas?.notes[i] { warnings.append(note) }
-            }
-        }
-        clock.lap("aggregate")
-
-        // Jobs.
-        let context = makeContext(
-            resolved: resolved, cubes: cubes, geography: geography, deprivation: deprivation, seed: seed,
-            repetitions: repetitions)
-        let longTable = LongTableConsumer()
-        var consumers: [any ResultConsumer] = [longTable]
-        if resolved.plan.areaTables { consumers.append(AreaTablesConsumer()) }
-        consumers += request.consumers()
-        let description = RunDescription(levels: resolved.levels, planName: parsed.name)
-        do {
-            for consumer in consumers { try consumer.begin(staging: staging, run: description) }
-        } catch {
-            throw .output(path: error.path, reason: error.reason)
-        }
-        let jobs = resolved.jobs
-        let window = max(64, request.threads * 64)
-        var start = 0
-        var computeSeconds = 0.0, writeSeconds = 0.0
-        var resultRows = 0
-        while start < jobs.count {
-            report(RunProgress(stage: "compute", done: start, total: jobs.count))
-            let end = min(start + window, jobs.count)
-            let slice = Array(jobs[start..<end])
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let outputs = parallelMap(count: slice.count, threads: request.threads) { i in
-                JobComputation.run(slice[i], context: context)
-            }
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            let records = Array(outputs.joined())
-            resultRows += records.count
-            do {
-                for consumer in consumers { try consumer.consume(records) }
-            } catch {
-                throw .output(path: error.path, reason: error.reason)
-            }
-            writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
-            computeSeconds += Double(t1 - t0) / 1e9
-            start = end
-        }
-        report(RunProgress(stage: "compute", done: jobs.count, total: jobs.count))
-        let t2 = DispatchTime.now().uptimeNanoseconds
-        var files: [WrittenFile] = []
-        do {
-            for consumer in consumers { files += try consumer.finish() }
-        } catch {
-            throw .output(path: error.path, reason: error.reason)
-        }
-        let notes = longTable.rowsWithNotes
-        writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t2) / 1e9
-        clock.record("compute", seconds: computeSeconds)
-        clock.record("write", seconds: writeSeconds)
-        clock.mark()
-
-        // Manifest, then publish.
-        report(RunProgress(stage: "publish", done: 0, total: 1))
-        var outputs: [ManifestFile] = []
-        for file in files {
-            let digest: (hex: String, bytes: Int)
-            do {
-                digest = try FileDigest.sha256(file: staging + "/" + file.name)
-            } catch {
-                throw .output(path: request.output, reason: error.description)
-            }
-            outputs.append(ManifestFile(name: file.name, rows: file.rows, bytes: digest.bytes, sha256: digest.hex))
-        }
-        var rejectFiles: [ManifestFile] = []
-        for source in resolved.sources where source.input.onError == .reject {
-            let name = "rejects-\(source.input.name).csv"
-            if let digest = try? FileDigest.sha256(file: staging + "/" + name) {
-                let rows = cubes[resolved.sources.firstIndex { $0.input.name == source.input.name }!].rejected
-                rejectFiles.append(ManifestFile(name: name, rows: rows, bytes: digest.bytes, sha256: digest.hex))
-            }
-        }
-        do {
-            try Data(planBytes).write(to: URL(fileURLWithPath: staging + "/plan.yaml"))
-        } catch {
-            throw .output(path: staging, reason: "cannot copy the plan: \(error.localizedDescription)")
-        }
-        clock.lap("manifest")
-        let runName = "run-\(Self.timestamp(Date(), compact: true))-\(fingerprint.value.prefix(8))"
-        let manifest = RunManifest(
-            toolVersion: request.toolVersion, planPath: request.plan, planName: parsed.name, fingerprint: fingerprint,
-            seed: seed, repetitions: repetitions, threads: request.threads, run: runName,
-            inputs: zip(resolved.sources, cubes).map { source, cube in
-                ManifestInput(
-                    name: source.input.name, path: source.input.resolvedPath,
-                    sha256: fingerprint.inputs[source.input.name]?.hex ?? "",
-                    bytes: fingerprint.inputs[source.input.name]?.bytes ?? 0,
-                    numerator: source.numerator, denominator: source.denominator, rowsRead: cube.rowsRead,
-                    rowsAccepted: cube.accepted, rowsRejected: cube.rejected, parallel: cube.parallel)
-            },
-            jobs: jobs.count, siiComputations: resolved.streamCount, resultRows: resultRows, rowsWithNotes: notes,
-            outputs: outputs + rejectFiles, timings: clock.laps, warnings: warnings, startedAt: clock.started)
-        do {
-            try Data(manifest.json().utf8).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
-        } catch {
-            throw .output(path: staging, reason: "cannot write manifest.json: \(error.localizedDescription)")
-        }
-        let runDirectory = try publisher.publish(staging: staging, name: runName)
+        let aggregated = try AggregatedRun(prepared, staging: staging, logger: logger, clock: clock)
+        let outputs = RunOutputs(prepared, staging: staging)
+        try outputs.begin()
+        var committed = false
+        defer { if !committed { outputs.rollback() } }
+        try aggregated.compute(jobs: 0..<prepared.resolved.jobs.count, into: outputs, clock: clock)
+        let runDirectory = try outputs.publish(aggregated, publisher: publisher, clock: clock)
+        committed = true
         keepStaging = true
-        clock.lap("publish")
-        report(RunProgress(stage: "publish", done: 1, total: 1))
-        let read = cubes.reduce(0) { $0 + $1.rowsRead }
-        let accepted = cubes.reduce(0) { $0 + $1.accepted }
-        let rejected = cubes.reduce(0) { $0 + $1.rejected }
-        return RunSummary(
-            upToDate: false, output: request.output, runDirectory: runDirectory, jobs: jobs.count,
-            siiComputations: resolved.streamCount, rowsRead: read, rowsAccepted: accepted, rowsRejected: rejected,
-            resultRows: resultRows, rowsWithNotes: notes,
-            files: (outputs + rejectFiles).map(\.name) + ["plan.yaml", "manifest.json"],
-            timings: clock.laps, warnings: warnings)
+        return outputs.summary(aggregated, runDirectory: runDirectory, clock: clock)
     }
 
     /// The shared, immutable state of the jobs.
@@ -380,21 +195,26 @@ public enum BatchRunner {
 }
 
 /// Wall-clock time per stage.
-final class StageClock: @unchecked Sendable {
-    let started = Date()
+public final class StageClock: @unchecked Sendable {
+    /// Starts the clock.
+    public init() {}
+
+    /// When the run started.
+    public let started = Date()
     private var last = DispatchTime.now().uptimeNanoseconds
-    private(set) var laps: [(stage: String, seconds: Double)] = []
+    /// Stages and their seconds, in order.
+    public private(set) var laps: [(stage: String, seconds: Double)] = []
 
     /// Records the time since the previous lap as `stage`.
-    func lap(_ stage: String) {
+    public func lap(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
         laps.append((stage, Double(now - last) / 1e9))
         last = now
     }
 
     /// Records a stage measured elsewhere.
-    func record(_ stage: String, seconds: Double) { laps.append((stage, seconds)) }
+    public func record(_ stage: String, seconds: Double) { laps.append((stage, seconds)) }
 
     /// Restarts the lap timer without recording.
-    func mark() { last = DispatchTime.now().uptimeNanoseconds }
+    public func mark() { last = DispatchTime.now().uptimeNanoseconds }
 }

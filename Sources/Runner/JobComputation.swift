@@ -53,7 +53,9 @@ enum JobComputation {
         var quantile: String
     }
 
-    static func run(_ job: RunJob, context: RunContext) -> [ResultRecord] {
+    /// - Throws: `RunnerError.jobFailed` naming the job when it cannot be computed at all (a bug, not bad
+    ///   data: a cell the method cannot compute is a record with a note).
+    static func run(_ job: RunJob, context: RunContext) throws(RunnerError) -> [ResultRecord] {
         let resolved = context.resolved
         let indicator = resolved.indicators[job.indicator]
         let spec = indicator.spec
@@ -95,7 +97,7 @@ enum JobComputation {
         }
 
         // The method, on every cell.
-        let estimates = methodEstimates(
+        let estimates = try methodEstimates(
             indicator, keys: keys, population: population, events: events, rows: rows, bands: bands, job: job,
             context: context)
 
@@ -160,7 +162,7 @@ enum JobComputation {
     private static func methodEstimates(
         _ indicator: ResolvedIndicator, keys: [CellKey], population: [Double], events: [Double], rows: [Double], bands: Int,
         job: RunJob, context: RunContext
-    ) -> [CellEstimate] {
+    ) throws(RunnerError) -> [CellEstimate] {
         let spec = indicator.spec
         let levels = spec.levels
         let cellCount = keys.count
@@ -260,7 +262,11 @@ enum JobComputation {
             }
         case .isr:
             let key = ReferenceKey(indicator: job.indicator, sex: job.sex, period: context.periodIndex[job.period]!)
-            guard let reference = context.references[key] else { break }
+            guard let reference = context.references[key] else {
+                throw .jobFailed(
+                    job: "\(job.index + 1) (\(spec.id), \(context.resolved.areas[job.area].code), \(job.sex.rawValue), \(job.period.label))",
+                    message: "no ISR reference rates were summed for this sex and period")
+            }
             for c in live {
                 let (e, p) = methodSums(c)
                 do {

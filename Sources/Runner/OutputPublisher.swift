@@ -18,7 +18,7 @@ import Results
 /// at any point leaves `DIR` as it was. One run at a time holds `.DIR.lock` (`flock`, released by
 /// the kernel if the process dies); the next run deletes the staging directories left by killed
 /// runs, and after publishing keeps only the new and the previous run directories.
-final class OutputPublisher {
+public final class OutputPublisher {
     /// `DIR` as given.
     let output: String
     /// The folder holding `DIR`, `.DIR.runs/` and `.DIR.lock`.
@@ -26,7 +26,7 @@ final class OutputPublisher {
     /// `DIR`'s last path component.
     let base: String
     /// `.DIR.runs`, inside `parent`.
-    let runsDirectory: String
+    public let runsDirectory: String
     private let lockPath: String
     private var lockDescriptor: Int32 = -1
 
@@ -34,7 +34,7 @@ final class OutputPublisher {
     ///
     /// - Throws: `RunnerError.busy` when another run holds the lock; `.output` when `DIR` is a
     ///   real file or directory, or the folders cannot be created.
-    init(output: String) throws(RunnerError) {
+    public init(output: String) throws(RunnerError) {
         var path = output
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         self.output = path
@@ -68,7 +68,7 @@ final class OutputPublisher {
     deinit { release() }
 
     /// Releases the lock.
-    func release() {
+    public func release() {
         if lockDescriptor >= 0 {
             flock(lockDescriptor, LOCK_UN)
             close(lockDescriptor)
@@ -77,18 +77,18 @@ final class OutputPublisher {
     }
 
     /// The published run's manifest, if `DIR` points at a complete run.
-    func currentManifest() -> Data? {
+    public func currentManifest() -> Data? {
         FileManager.default.contents(atPath: output + "/manifest.json")
     }
 
     /// The run directory `DIR` points at (its name inside `.DIR.runs`), if any.
-    func currentRun() -> String? {
+    public func currentRun() -> String? {
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: output) else { return nil }
         return URL(fileURLWithPath: target).lastPathComponent
     }
 
     /// Deletes staging directories left by runs that were killed; returns their names.
-    func removeStaleStaging() -> [String] {
+    public func removeStaleStaging() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
         var removed: [String] = []
         for name in names.sorted() where name.hasPrefix("staging-") {
@@ -100,7 +100,7 @@ final class OutputPublisher {
     /// Creates a fresh staging directory (and its `tables/` folder).
     ///
     /// - Throws: `RunnerError.output`.
-    func makeStaging() throws(RunnerError) -> String {
+    public func makeStaging() throws(RunnerError) -> String {
         let path = runsDirectory + "/staging-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try FileManager.default.createDirectory(atPath: path + "/tables", withIntermediateDirectories: true)
@@ -115,7 +115,7 @@ final class OutputPublisher {
     ///
     /// - Returns: the run directory's path.
     /// - Throws: `RunnerError.output` (the previous outputs are then still published).
-    func publish(staging: String, name: String) throws(RunnerError) -> String {
+    public func publish(staging: String, name: String) throws(RunnerError) -> String {
         var runName = name
         var suffix = 2
         while FileManager.default.fileExists(atPath: runsDirectory + "/" + runName) {

@@ -1,0 +1,346 @@
+import Areas
+import CSVStream
+import Dispatch
+import Foundation
+import Indicators
+import Ingest
+import Logging
+import NumericCore
+import Results
+
+// The stages of a run, each usable on its own: `PreparedRun` (parse, resolve, fingerprint),
+// `AggregatedRun` (read each input once into a cube; `compute(jobs:into:)` over any range of the
+// job list) and `RunOutputs` (the consumers, the manifest and the atomic publish). `BatchRunner.run`
+// chains them; a shard of a plan is `compute` over a contiguous range of jobs, and a merge feeds the
+// shards' records to `RunOutputs` without computing anything.
+
+/// Stage 1: the plan parsed and resolved against the lookups and the inputs' headers, the seed and
+/// repetitions settled, and the fingerprint of everything that decides the outputs.
+public struct PreparedRun: Sendable {
+    /// The request.
+    public let request: RunRequest
+    /// The plan as parsed.
+    public let plan: Plan
+    /// The plan file's bytes (copied into the run folder).
+    public let planBytes: Data
+    /// The geography lookups.
+    public let geography: Geography
+    /// The plan expanded into jobs.
+    public let resolved: ResolvedPlan
+    /// The SII streams' seed.
+    public let seed: UInt64
+    /// SII simulation repetitions.
+    public let repetitions: Int
+    /// Plan, inputs, lookups, seed, repetitions and tool version, hashed.
+    let fingerprint: Fingerprint
+
+    /// Parses, resolves and fingerprints the plan.
+    ///
+    /// - Throws: `RunnerError.plan` with every mistake, `.unreadableInput`, `.pipeline` for lookups.
+    init(_ request: RunRequest, logger: Logger, clock: StageClock) throws(RunnerError) {
+        self.request = request
+        let (parsed, parseIssues, planBytes) = try PlanParser.parse(file: request.plan, inputFiles: request.inputFiles)
+        guard let parsed else { throw .plan(parseIssues) }
+        let geography: Geography
+        do {
+            geography = try Geography.load(try parsed.geographySources(data: request.data))
+        } catch let error as RunnerError {
+            throw error
+        } catch let error as InputError {
+            throw .pipeline(error)
+        } catch {
+            throw .pipeline(.internalError("\(error)"))
+        }
+        let resolved = try ResolvedPlan.resolve(parsed, issues: parseIssues, geography: geography)
+        let seed = request.seed ?? parsed.seed
+        let repetitions = request.repetitions ?? parsed.repetitions
+        guard repetitions >= 1_000 else { throw .pipeline(.usage("--repetitions must be at least 1000 (METHODS.md §6)")) }
+        clock.lap("plan")
+        logger.info(
+            "plan \(request.plan): \(resolved.jobs.count) jobs (\(resolved.indicators.count) indicators, \(resolved.areas.count) areas, \(parsed.periods.count) periods, by sex), \(resolved.streamCount) SIIs at \(repetitions) repetitions"
+        )
+        (request.progress ?? { _ in })(RunProgress(stage: "hash", done: 0, total: resolved.sources.count))
+        fingerprint = try Fingerprint.compute(
+            planBytes: planBytes, resolved: resolved, data: request.data, geography: geography, seed: seed,
+            repetitions: repetitions, toolVersion: request.toolVersion)
+        clock.lap("hash")
+        self.plan = parsed
+        self.planBytes = planBytes
+        self.geography = geography
+        self.resolved = resolved
+        self.seed = seed
+        self.repetitions = repetitions
+    }
+
+    /// The fingerprint's hex digest (what decides whether a run would change the outputs).
+    public var fingerprintValue: String { fingerprint.value }
+}
+
+/// Stage 2: the lookups read and each input summed once into a cube; the jobs' shared context.
+public final class AggregatedRun: @unchecked Sendable {
+    /// The run this aggregates.
+    public let prepared: PreparedRun
+    let cubes: [CountCube]
+    let context: RunContext
+    /// Warnings for the manifest (rejected rows, areas too small for local deciles).
+    public let warnings: [String]
+
+    /// Reads the IMD edition and every input of the plan; rejects go into `staging`.
+    ///
+    /// - Throws: `RunnerError.pipeline` for unreadable or bad input, or an input lacking a year of a period.
+    init(_ prepared: PreparedRun, staging: String, logger: Logger, clock: StageClock) throws(RunnerError) {
+        self.prepared = prepared
+        let request = prepared.request, resolved = prepared.resolved, geography = prepared.geography
+        let report = request.progress ?? { _ in }
+        let deprivation: Deprivation
+        do {
+            deprivation = try Deprivation.load(resolved.imd, data: request.data, geography: geography)
+        } catch {
+            throw .pipeline(error)
+        }
+        clock.lap("lookups")
+
+        var cubes: [CountCube] = []
+        var warnings: [String] = []
+        for note in resolved.skipped { logger.info("not computed: \(note)") }
+        for (s, source) in resolved.sources.enumerated() {
+            report(RunProgress(stage: "aggregate", done: s, total: resolved.sources.count))
+            let rejects = staging + "/rejects-\(source.input.name).csv"
+            let cube: CountCube
+            do {
+                let columns = CountColumns(
+                    lsoa: source.input.lsoa, year: source.input.year, sex: source.input.sex, age: source.input.age,
+                    population: source.denominator, deaths: source.numerator)
+                let settings = CountCube.Settings(
+                    file: source.input.resolvedPath, columns: columns, bands: source.bands,
+                    rejects: source.input.onError == .reject ? rejects : nil)
+                cube = try CountCube(
+                    settings: settings, geography: geography, deprivation: deprivation, threads: request.threads)
+            } catch {
+                throw .pipeline(error)
+            }
+            logger.info(
+                "read \(source.input.resolvedPath): \(cube.rowsRead) rows, \(cube.accepted) accepted, \(cube.rejected) rejected\(cube.parallel ? " (\(request.threads) threads)" : "")"
+            )
+            if cube.rejected > 0 {
+                warnings.append("\(source.input.name): \(cube.rejected) rows rejected (see rejects-\(source.input.name).csv)")
+            }
+            for period in prepared.plan.periods {
+                let absent = (period.first...period.last).filter { !cube.hasYear($0) }
+                if !absent.isEmpty {
+                    let have = cube.years.map(String.init).joined(separator: ", ")
+                    throw .pipeline(
+                        .coverage(
+                            file: source.input.resolvedPath,
+                            message:
+                                "the plan's period \(period.label) needs \(absent.map(String.init).joined(separator: ", ")), which the input lacks (its years: \(have.isEmpty ? "none" : have))"
+                        ))
+                }
+            }
+            cubes.append(cube)
+        }
+        let smallAreas = cubes.first?.ingest.localDeciles
+        for area in resolved.areas where area.takesLocalDeciles {
+            for la in area.authorities where smallAreas?.smallAreas.contains(la) ?? false {
+                if let i = smallAreas?.smallAreas.firstIndex(of: la), let note = smallAreas?.notes[i] { warnings.append(note) }
+            }
+        }
+        clock.lap("aggregate")
+        self.cubes = cubes
+        self.warnings = warnings
+        context = BatchRunner.makeContext(
+            resolved: resolved, cubes: cubes, geography: geography, deprivation: deprivation, seed: prepared.seed,
+            repetitions: prepared.repetitions)
+    }
+
+    /// Input rows read, accepted and rejected, over all inputs.
+    public var rows: (read: Int, accepted: Int, rejected: Int) {
+        (
+            cubes.reduce(0) { $0 + $1.rowsRead }, cubes.reduce(0) { $0 + $1.accepted },
+            cubes.reduce(0) { $0 + $1.rejected }
+        )
+    }
+
+    /// Stage 3: computes the jobs in `jobs` (positions in the job list) in windows across the request's
+    /// threads and hands their records, in job order, to `outputs`' consumers.
+    ///
+    /// The records do not depend on the range's bounds or the thread count: job i's SII streams are
+    /// fixed by the job list.
+    public func compute(jobs range: Range<Int>, into outputs: RunOutputs, clock: StageClock) throws(RunnerError) {
+        let request = prepared.request
+        let report = request.progress ?? { _ in }
+        let jobs = prepared.resolved.jobs
+        let window = max(64, request.threads * 64)
+        var start = range.lowerBound
+        var computeSeconds = 0.0, writeSeconds = 0.0
+        let context = self.context
+        while start < range.upperBound {
+            report(RunProgress(stage: "compute", done: start - range.lowerBound, total: range.count))
+            let end = min(start + window, range.upperBound)
+            let slice = Array(jobs[start..<end])
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let computed = try parallelMap(count: slice.count, threads: request.threads) { i throws(RunnerError) in
+                try JobComputation.run(slice[i], context: context)
+            }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            try outputs.consume(Array(computed.joined()))
+            writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
+            computeSeconds += Double(t1 - t0) / 1e9
+            start = end
+        }
+        report(RunProgress(stage: "compute", done: range.count, total: range.count))
+        outputs.computeSeconds += computeSeconds
+        outputs.writeSeconds += writeSeconds
+    }
+
+    /// The manifest's entry of each input.
+    func manifestInputs() -> [ManifestInput] {
+        let fingerprint = prepared.fingerprint
+        return zip(prepared.resolved.sources, cubes).map { source, cube in
+            ManifestInput(
+                name: source.input.name, path: source.input.resolvedPath,
+                sha256: fingerprint.inputs[source.input.name]?.hex ?? "",
+                bytes: fingerprint.inputs[source.input.name]?.bytes ?? 0,
+                numerator: source.numerator, denominator: source.denominator, rowsRead: cube.rowsRead,
+                rowsAccepted: cube.accepted, rowsRejected: cube.rejected, parallel: cube.parallel)
+        }
+    }
+}
+
+/// Stage 4: the run's outputs — every consumer of records staged in one folder — then the manifest
+/// and the atomic publish.
+///
+/// Consumers: `results.csv`, the area tables (unless the plan turns them off) and whatever the
+/// request adds (`RunRequest.consumers`: a report, a history store). This is the one place a new
+/// output is plugged in.
+public final class RunOutputs: @unchecked Sendable {
+    private let prepared: PreparedRun
+    private let staging: String
+    private let longTable = LongTableConsumer()
+    private let consumers: [any ResultConsumer]
+    private var files: [WrittenFile] = []
+    /// Records handed to the consumers.
+    public private(set) var records = 0
+    var computeSeconds = 0.0
+    var writeSeconds = 0.0
+
+    /// The consumers of a run staged in `staging`.
+    public init(_ prepared: PreparedRun, staging: String) {
+        self.prepared = prepared
+        self.staging = staging
+        var consumers: [any ResultConsumer] = [longTable]
+        if prepared.plan.areaTables { consumers.append(AreaTablesConsumer()) }
+        consumers += prepared.request.consumers(prepared.plan)
+        self.consumers = consumers
+    }
+
+    /// Opens every consumer.
+    public func begin() throws(RunnerError) {
+        let description = RunDescription(levels: prepared.resolved.levels, planName: prepared.plan.name)
+        do {
+            for consumer in consumers { try consumer.begin(staging: staging, run: description) }
+        } catch {
+            throw .output(path: error.path, reason: error.reason)
+        }
+    }
+
+    /// Hands records, in job order, to every consumer.
+    public func consume(_ batch: [ResultRecord]) throws(RunnerError) {
+        records += batch.count
+        do {
+            for consumer in consumers { try consumer.consume(batch) }
+        } catch {
+            throw .output(path: error.path, reason: error.reason)
+        }
+    }
+
+    /// Undoes what consumers would commit outside the staging folder (the run failed).
+    public func rollback() {
+        for consumer in consumers { consumer.rollback() }
+    }
+
+    /// Completes the consumers, writes the plan copy and the manifest, commits the consumers and
+    /// publishes the staging folder in one step; returns the run directory.
+    public func publish(_ aggregated: AggregatedRun, publisher: OutputPublisher, clock: StageClock) throws(RunnerError)
+        -> String
+    {
+        let request = prepared.request, resolved = prepared.resolved
+        let report = request.progress ?? { _ in }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        do {
+            for consumer in consumers { files += try consumer.finish() }
+        } catch {
+            throw .output(path: error.path, reason: error.reason)
+        }
+        writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        clock.record("compute", seconds: computeSeconds)
+        clock.record("write", seconds: writeSeconds)
+        clock.mark()
+
+        report(RunProgress(stage: "publish", done: 0, total: 1))
+        var outputs: [ManifestFile] = []
+        for file in files {
+            let digest: (hex: String, bytes: Int)
+            do {
+                digest = try FileDigest.sha256(file: staging + "/" + file.name)
+            } catch {
+                throw .output(path: request.output, reason: error.description)
+            }
+            outputs.append(ManifestFile(name: file.name, rows: file.rows, bytes: digest.bytes, sha256: digest.hex))
+        }
+        for (source, cube) in zip(resolved.sources, aggregated.cubes) where source.input.onError == .reject {
+            let name = "rejects-\(source.input.name).csv"
+            if let digest = try? FileDigest.sha256(file: staging + "/" + name) {
+                outputs.append(ManifestFile(name: name, rows: cube.rejected, bytes: digest.bytes, sha256: digest.hex))
+            }
+        }
+        do {
+            try Data(prepared.planBytes).write(to: URL(fileURLWithPath: staging + "/plan.yaml"))
+        } catch {
+            throw .output(path: staging, reason: "cannot copy the plan: \(error.localizedDescription)")
+        }
+        clock.lap("manifest")
+        let fingerprint = prepared.fingerprint
+        let runName = "run-\(BatchRunner.timestamp(Date(), compact: true))-\(fingerprint.value.prefix(8))"
+        let manifest = RunManifest(
+            toolVersion: request.toolVersion, planPath: request.plan, planName: prepared.plan.name,
+            fingerprint: fingerprint, seed: prepared.seed, repetitions: prepared.repetitions, threads: request.threads,
+            run: runName, inputs: aggregated.manifestInputs(), jobs: resolved.jobs.count,
+            siiComputations: resolved.streamCount, resultRows: records, rowsWithNotes: longTable.rowsWithNotes,
+            outputs: outputs, timings: clock.laps, warnings: aggregated.warnings, startedAt: clock.started)
+        do {
+            try Data(manifest.json().utf8).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
+        } catch {
+            throw .output(path: staging, reason: "cannot write manifest.json: \(error.localizedDescription)")
+        }
+        do {
+            for consumer in consumers { try consumer.commit() }
+        } catch {
+            throw .output(path: error.path, reason: error.reason)
+        }
+        let runDirectory = try publisher.publish(staging: staging, name: runName)
+        clock.lap("publish")
+        report(RunProgress(stage: "publish", done: 1, total: 1))
+        return runDirectory
+    }
+
+    /// What the run did.
+    func summary(_ aggregated: AggregatedRun, runDirectory: String, clock: StageClock) -> RunSummary {
+        let rows = aggregated.rows
+        return RunSummary(
+            upToDate: false, output: prepared.request.output, runDirectory: runDirectory,
+            jobs: prepared.resolved.jobs.count, siiComputations: prepared.resolved.streamCount, rowsRead: rows.read,
+            rowsAccepted: rows.accepted, rowsRejected: rows.rejected, resultRows: records,
+            rowsWithNotes: longTable.rowsWithNotes,
+            files: files.map(\.name) + aggregated.rejectFiles(staging: staging) + ["plan.yaml", "manifest.json"],
+            timings: clock.laps, warnings: aggregated.warnings)
+    }
+}
+
+extension AggregatedRun {
+    /// The rejects files written into `staging`.
+    func rejectFiles(staging: String) -> [String] {
+        prepared.resolved.sources.filter { $0.input.onError == .reject }.map { "rejects-\($0.input.name).csv" }
+            .filter { FileManager.default.fileExists(atPath: staging + "/" + $0) }
+    }
+}
