@@ -154,4 +154,3 @@ public enum SexSelection: String, Sendable, CaseIterable, Comparable, Codable {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
-

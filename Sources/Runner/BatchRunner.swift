@@ -1,11 +1,11 @@
+import Areas
 import CSVStream
 import Dispatch
 import Foundation
 import Indicators
+import Ingest
 import Logging
 import NumericCore
-import Areas
-import Ingest
 import Results
 
 /// Everything `healthgap run` needs to know.

@@ -1,6 +1,6 @@
+import Areas
 import Crypto
 import Foundation
-import Areas
 import Ingest
 import Results
 

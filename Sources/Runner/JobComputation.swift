@@ -1,8 +1,8 @@
+import Areas
 import CSVStream
 import Indicators
-import NumericCore
-import Areas
 import Ingest
+import NumericCore
 import Results
 
 /// One cell of a job: an area's (or one quantile's) statistic with its count and denominator.
@@ -187,100 +187,10 @@ enum JobComputation {
                 live.append(c)
             }
         }
-        // Method bands.
-        let methodBandCount = indicator.methodBands.count
-        func methodSums(_ c: Int) -> (events: [Double], population: [Double]) {
-            var e = [Double](repeating: 0, count: methodBandCount), p = [Double](repeating: 0, count: methodBandCount)
-            for b in 0..<bands where indicator.bandMap[b] >= 0 {
-                e[indicator.bandMap[b]] += events[c * bands + b]
-                p[indicator.bandMap[b]] += population[c * bands + b]
-            }
-            return (e, p)
-        }
-
-        switch spec.method {
-        case .lifeExpectancy:
-            var d: [Double] = [], p: [Double] = []
-            d.reserveCapacity(live.count * bands)
-            p.reserveCapacity(live.count * bands)
-            for c in live {
-                d.append(contentsOf: events[(c * bands)..<((c + 1) * bands)])
-                p.append(contentsOf: population[(c * bands)..<((c + 1) * bands)])
-            }
-            let slot = spec.atAge == 0 ? 0 : LifeExpectancy.startAges.firstIndex(of: spec.atAge) ?? 0
-            let batch = LifeExpectancy.batch(
-                deaths: d, populations: p, groupCount: live.count, levels: levels, allStartAges: spec.atAge != 0)
-            for (i, c) in live.enumerated() {
-                out[c] = CellEstimate(
-                    estimate: batch.estimate(group: i, slot: slot), count: d[(i * bands)..<((i + 1) * bands)].reduce(0, +),
-                    denominator: p[(i * bands)..<((i + 1) * bands)].reduce(0, +))
-            }
-        case .dsr:
-            var x: [Double] = [], n: [Double] = []
-            var batched: [Int] = []
-            for c in live {
-                let (e, p) = methodSums(c)
-                if let empty = p.firstIndex(where: { !($0 > 0) }) {
-                    out[c] = CellEstimate(
-                        estimate: .suppressed(
-                            levels: levels.count, note: "not computed: population 0 in band \(indicator.methodBands[empty])"),
-                        count: e.reduce(0, +), denominator: p.reduce(0, +))
-                    continue
-                }
-                x.append(contentsOf: e)
-                n.append(contentsOf: p)
-                batched.append(c)
-            }
-            do {
-                let results = try DirectlyStandardisedRate.batch(
-                    counts: x, populations: n, groupCount: batched.count, weights: indicator.weights,
-                    bandLabels: indicator.methodBands, levels: levels, multiplier: spec.multiplier)
-                for (i, c) in batched.enumerated() {
-                    out[c] = CellEstimate(
-                        estimate: results[i].estimate, count: results[i].totalCount, denominator: results[i].totalPopulation)
-                }
-            } catch {
-                for c in batched {
-                    out[c] = CellEstimate(estimate: .suppressed(levels: levels.count, note: "not computed: \(error.error.note)"))
-                }
-            }
-        case .crudeRate, .proportion:
-            for c in live {
-                let (e, p) = methodSums(c)
-                let o = e.reduce(0, +), n = p.reduce(0, +)
-                do {
-                    let estimate =
-                        spec.method == .crudeRate
-                        ? try CrudeRate.estimate(count: o, population: n, levels: levels, multiplier: spec.multiplier)
-                        : try Proportion.estimate(numerator: o, denominator: n, levels: levels, multiplier: spec.multiplier)
-                    out[c] = CellEstimate(estimate: estimate, count: o, denominator: n)
-                } catch {
-                    out[c] = CellEstimate(
-                        estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: o, denominator: n
-                    )
-                }
-            }
-        case .isr:
-            let key = ReferenceKey(indicator: job.indicator, sex: job.sex, period: context.periodIndex[job.period]!)
-            guard let reference = context.references[key] else {
-                throw .jobFailed(
-                    job: "\(job.index + 1) (\(spec.id), \(context.resolved.areas[job.area].code), \(job.sex.rawValue), \(job.period.label))",
-                    message: "no ISR reference rates were summed for this sex and period")
-            }
-            for c in live {
-                let (e, p) = methodSums(c)
-                do {
-                    let result = try IndirectlyStandardisedRatio.compute(
-                        counts: e, populations: p, referenceCounts: reference.events,
-                        referencePopulations: reference.population, bandLabels: indicator.methodBands, levels: levels)
-                    out[c] = CellEstimate(estimate: result.estimate, count: result.observed, denominator: result.expected)
-                } catch {
-                    out[c] = CellEstimate(
-                        estimate: .suppressed(levels: levels.count, note: "not computed: \(error.note)"), count: e.reduce(0, +),
-                        denominator: nil)
-                }
-            }
-        }
+        let cells = MethodCells(
+            indicator: indicator, job: job, context: context, live: live, bands: bands, events: events,
+            population: population)
+        for (c, estimate) in try MethodDescription.of(spec.method).compute(cells) { out[c] = estimate }
         return out
     }
 

@@ -1,6 +1,6 @@
+import Areas
 import Foundation
 import Indicators
-import Areas
 import Ingest
 import Results
 
@@ -188,17 +188,11 @@ public struct IndicatorSpec: Sendable {
     public var keyLocations: [String: PlanLocation]
 
     /// The SII value type: 0 life expectancy, 1 rates and ratios, 2 proportions.
-    public var valueType: SIIValueType {
-        switch method {
-        case .lifeExpectancy: return .untransformed
-        case .proportion: return .proportion
-        case .dsr, .crudeRate, .isr: return .rate
-        }
-    }
+    public var valueType: SIIValueType { MethodDescription.of(method).valueType }
 
     /// The age column of the long table: `at birth`, `at 65`, `all ages`, `0-74`.
     public var ageLabel: String {
-        if method == .lifeExpectancy { return atAge == 0 ? "at birth" : "at \(atAge)" }
+        if MethodDescription.of(method).takesAtAge { return atAge == 0 ? "at birth" : "at \(atAge)" }
         return agesLabel ?? "all ages"
     }
 }

@@ -1,9 +1,9 @@
+import Areas
 import Foundation
 import Indicators
-import Yams
-import Areas
 import Ingest
 import Results
+import Yams
 
 /// Reads a plan's YAML into a `Plan`, collecting every mistake of shape with its line.
 ///
@@ -476,28 +476,34 @@ struct NodeReader {
             error(idNode, "indicator id '\(id)' must be letters, digits, _ or - (it names output rows)")
         }
         let what = "indicator '\(id)'"
-        guard let methodNode = values["method"], let methodText = scalar(methodNode, "\(what): method") else {
+        // An unknown or missing method is reported, and the indicator's other keys are still checked.
+        var method: IndicatorMethod?
+        if let methodNode = values["method"], let methodText = scalar(methodNode, "\(what): method") {
+            method = IndicatorMethod(rawValue: methodText.lowercased())
+            if method == nil {
+                let all = IndicatorMethod.allCases.map(\.rawValue)
+                let hint = closest(methodText, all).map { "; did you mean '\($0)'?" } ?? ""
+                error(methodNode, "\(what): method '\(methodText)' is not one of \(all.joined(separator: ", "))\(hint)")
+            }
+        } else if values["method"] == nil {
             error(node, "\(what) needs method: one of \(IndicatorMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-            return nil
         }
-        guard let method = IndicatorMethod(rawValue: methodText.lowercased()) else {
-            let all = IndicatorMethod.allCases.map(\.rawValue)
-            let hint = closest(methodText, all).map { "; did you mean '\($0)'?" } ?? ""
-            error(methodNode, "\(what): method '\(methodText)' is not one of \(all.joined(separator: ", "))\(hint)")
-            return nil
-        }
+        let described = method.map(MethodDescription.of)
         var spec = IndicatorSpec(
-            id: id, name: values["name"].flatMap { scalar($0, "\(what): name") } ?? id, method: method, input: nil,
-            numerator: nil, denominator: nil, ages: nil, agesLabel: nil, atAge: 0, standard: "esp2013",
-            multiplier: method == .proportion ? 1 : 100_000, reference: nil, sexes: [.male, .female],
-            levels: defaultLevels, schemes: [], measures: [], siiTransform: method != .lifeExpectancy, location: here,
+            id: id, name: values["name"].flatMap { scalar($0, "\(what): name") } ?? id, method: method ?? .lifeExpectancy,
+            input: nil, numerator: nil, denominator: nil, ages: nil, agesLabel: nil, atAge: 0, standard: "esp2013",
+            multiplier: described?.defaultMultiplier ?? 1, reference: nil, sexes: [.male, .female], levels: defaultLevels,
+            schemes: [], measures: [], siiTransform: described?.siiTransform ?? false, location: here,
             keyLocations: locations)
         spec.input = values["input"].flatMap { scalar($0, "\(what): input") }
         spec.numerator = values["numerator"].flatMap { scalar($0, "\(what): numerator") }
         spec.denominator = values["denominator"].flatMap { scalar($0, "\(what): denominator") }
-        let countName = method == .lifeExpectancy ? "the deaths column" : "the count column, e.g. deaths"
-        if spec.numerator == nil { error(node, "\(what): \(method.rawValue) needs numerator: \(countName)") }
-        if spec.denominator == nil { error(node, "\(what): \(method.rawValue) needs denominator: the population column") }
+        if let method, let described {
+            if spec.numerator == nil {
+                error(node, "\(what): \(method.rawValue) needs numerator: \(described.numeratorWords)")
+            }
+            if spec.denominator == nil { error(node, "\(what): \(method.rawValue) needs denominator: the population column") }
+        }
         if let inputNode = values["input"], let name = spec.input, !inputs.contains(where: { $0.name == name }) {
             error(
                 inputNode,
@@ -506,8 +512,8 @@ struct NodeReader {
             error(node, "\(what) needs input: one of \(inputs.map(\.name).joined(separator: ", ")) (the plan has several)")
         }
         if let n = values["ages"], let text = scalar(n, "\(what): ages") {
-            if method == .lifeExpectancy {
-                error(n, "\(what): life expectancy uses every age band; use at_age to choose the start age (0 = at birth)")
+            if let described, !described.takesAges {
+                error(n, "\(what): \(described.title) uses every age band; use at_age to choose the start age (0 = at birth)")
             } else if let range = Self.ages(text) {
                 spec.ages = range
                 spec.agesLabel = range == nil ? nil : text.replacingOccurrences(of: " ", with: "")
@@ -516,7 +522,7 @@ struct NodeReader {
             }
         }
         if let n = values["at_age"] {
-            if method != .lifeExpectancy {
+            if let described, !described.takesAtAge {
                 error(n, "\(what): at_age is for life expectancy; rates take ages: FIRST-LAST")
             } else if let age = integer(n, "\(what): at_age", range: 0...90) {
                 if LifeExpectancy.startAges.contains(age) {
@@ -527,7 +533,7 @@ struct NodeReader {
             }
         }
         if let n = values["standard"], let text = scalar(n, "\(what): standard") {
-            if method != .dsr {
+            if let described, !described.takesStandard {
                 error(n, "\(what): standard is for dsr indicators")
             } else if ["esp2013", "esp1976"].contains(text.lowercased()) {
                 spec.standard = text.lowercased()
@@ -543,11 +549,15 @@ struct NodeReader {
             } else {
                 error(n, "\(what): multiplier '\(text)' is not a positive number")
             }
-            if method == .lifeExpectancy { error(n, "\(what): life expectancy has no multiplier") }
+            if let described, described.defaultMultiplier == nil { error(n, "\(what): \(described.title) has no multiplier") }
         }
         if let n = values["reference"], let text = scalar(n, "\(what): reference") {
-            if method == .isr { spec.reference = text } else { error(n, "\(what): reference is for isr indicators") }
-        } else if method == .isr {
+            if described?.needsReference ?? true {
+                spec.reference = text
+            } else {
+                error(n, "\(what): reference is for isr indicators")
+            }
+        } else if described?.needsReference == true {
             error(
                 node,
                 "\(what): isr needs reference: all (the rates of every row of the input) or an area code such as E92000001 (England) or E54000008"
@@ -602,8 +612,8 @@ struct NodeReader {
             {
                 error(n, "\(what): ranges need a deprivation breakdown (deciles, quintiles or core20)")
             }
-            if spec.measures.contains(.relativeRange) && method == .lifeExpectancy {
-                error(n, "\(what): relative_range is for rates and proportions (METHODS.md §8), not life expectancy")
+            if let described, spec.measures.contains(.relativeRange) && !described.takesRelativeRange {
+                error(n, "\(what): relative_range is for rates and proportions (METHODS.md §8), not \(described.title)")
             }
             if !spec.measures.isEmpty && !spec.levels.contains(.ninetyFive) {
                 error(
@@ -611,12 +621,12 @@ struct NodeReader {
             }
         }
         if let n = values["sii_transform"], let b = boolean(n, "\(what): sii_transform") {
-            if b && method == .lifeExpectancy {
-                error(n, "\(what): life expectancy's SII is fitted untransformed (value type 0)")
+            if let described, b && !described.siiTransform {
+                error(n, "\(what): \(described.title)'s SII is fitted untransformed (value type 0)")
             }
-            spec.siiTransform = b && method != .lifeExpectancy
+            spec.siiTransform = b && (described?.siiTransform ?? false)
         }
-        return spec
+        return method == nil ? nil : spec
     }
 }
 

@@ -1,6 +1,6 @@
+import Areas
 import Foundation
 import Indicators
-import Areas
 import Ingest
 import Results
 
@@ -56,12 +56,14 @@ public enum PlanReport {
         for indicator in resolved.indicators {
             let s = indicator.spec
             var words = ["\(s.method.rawValue) of \(s.numerator ?? "?") per \(s.denominator ?? "?")", "age \(s.ageLabel)"]
-            if s.method == .dsr {
+            if MethodDescription.of(s.method).takesStandard {
                 words.append(
                     "standard \(s.standard)\(s.ages.map { _ in " (\(indicator.methodBands.first ?? "")…\(indicator.methodBands.last ?? ""))" } ?? "")"
                 )
             }
-            if s.method != .lifeExpectancy && s.method != .proportion { words.append("per \(CSVNumber.text(s.multiplier))") }
+            if let multiplier = MethodDescription.of(s.method).defaultMultiplier, multiplier > 1 {
+                words.append("per \(CSVNumber.text(s.multiplier))")
+            }
             words.append("sexes \(s.sexes.map(\.rawValue).joined(separator: ", "))")
             words.append("levels \(s.levels.map(\.description).joined(separator: ", "))")
             words.append("breakdowns \((["none"] + s.schemes.map(\.rawValue)).joined(separator: ", "))")

@@ -1,7 +1,7 @@
+import Areas
 import CSVStream
 import Foundation
 import Indicators
-import Areas
 import Ingest
 import Results
 
@@ -160,9 +160,10 @@ private struct Resolver {
                 }
             }
             guard let numerator = spec.numerator, let denominator = spec.denominator else { continue }
+            // The finest bands any method reading these columns needs (life tables need 85-89 and 90+).
             let bands: BandScheme =
                 plan.indicators.contains {
-                    $0.method == .lifeExpectancy && ($0.input ?? plan.inputs.first?.name) == input.name
+                    MethodDescription.of($0.method).sourceBands == .le && ($0.input ?? plan.inputs.first?.name) == input.name
                         && $0.numerator == numerator && $0.denominator == denominator
                 } ? .le : .esp2013
             let sourceIndex: Int
@@ -391,64 +392,16 @@ private struct Resolver {
 
     // MARK: Bands
 
-    /// Binds an indicator to its source's bands.
+    /// Binds an indicator to its source's bands, as its method describes.
     mutating func bind(_ spec: IndicatorSpec, source: Int, bands scheme: BandScheme) -> ResolvedIndicator? {
-        let sourceBands = scheme.bands ?? []
-        let what = "indicator '\(spec.id)'"
-        let at = spec.keyLocations["ages"] ?? spec.location
-        switch spec.method {
-        case .lifeExpectancy:
+        do throws(MethodBindingError) {
+            let bound = try MethodDescription.of(spec.method).bind(spec, scheme.bands ?? [])
             return ResolvedIndicator(
-                spec: spec, source: source, bandMap: Array(0..<sourceBands.count), methodBands: LifeExpectancy.bandLabels,
-                weights: [])
-        case .dsr:
-            var standard = spec.standard == "esp1976" ? StandardPopulation.esp1976 : StandardPopulation.esp2013
-            if let ages = spec.ages {
-                do {
-                    standard = try standard.restricted(to: ages)
-                } catch {
-                    self.error(at, "\(what): ages \(spec.agesLabel ?? ""): \(error.description)")
-                    return nil
-                }
-            }
-            var map = [Int](repeating: -1, count: sourceBands.count)
-            for (b, band) in sourceBands.enumerated() {
-                if let s = standard.bands.firstIndex(where: { $0.contains(band) }) {
-                    map[b] = s
-                } else if standard.bands.contains(where: { $0.overlaps(band) }) {
-                    self.error(at, "\(what): the input band \(band.label) spans two bands of \(standard.name)")
-                    return nil
-                }
-            }
-            return ResolvedIndicator(
-                spec: spec, source: source, bandMap: map, methodBands: standard.bands.map(\.label), weights: standard.weights)
-        case .crudeRate, .proportion, .isr:
-            var map = [Int](repeating: -1, count: sourceBands.count)
-            var labels: [String] = []
-            for (b, band) in sourceBands.enumerated() {
-                guard let ages = spec.ages else {
-                    map[b] = labels.count
-                    labels.append(band.label)
-                    continue
-                }
-                let range = AgeBand(
-                    start: ages.lowerBound, end: ages.upperBound >= AgeBandRegistry.maximumAge ? nil : ages.upperBound)
-                if range.contains(band) {
-                    map[b] = labels.count
-                    labels.append(band.label)
-                } else if range.overlaps(band) {
-                    self.error(
-                        at,
-                        "\(what): ages \(spec.agesLabel ?? "") cuts the input band \(band.label); an age range must start and end at band edges (\(sourceBands.map(\.label).joined(separator: ", ")))"
-                    )
-                    return nil
-                }
-            }
-            if labels.isEmpty {
-                self.error(at, "\(what): ages \(spec.agesLabel ?? "") holds no age band")
-                return nil
-            }
-            return ResolvedIndicator(spec: spec, source: source, bandMap: map, methodBands: labels, weights: [])
+                spec: spec, source: source, bandMap: bound.bandMap, methodBands: bound.labels, weights: bound.weights)
+        } catch {
+            self.error(spec.keyLocations["ages"] ?? spec.location, "indicator '\(spec.id)': \(error.message)")
+            return nil
         }
+
     }
 }
