@@ -15,23 +15,23 @@ import NumericCore
 /// curves for a chart (METHODS.md §13; PHEindicatormethods' `assign_funnel_significance` and
 /// `calculate_funnel_limits`).
 public enum FunnelTable {
-    /// Column choices and options for `funnel`.
+    /// Column choices and options for `funnel` (METHODS.md §13).
     public struct Request: Sendable {
-        /// Input, grouping, threads and error policy; the levels are not used (always 95.0% and 99.8%).
+        /// Input, grouping, threads and error policy; the levels are unused, always 95.0% and 99.8% (METHODS.md §13).
         public var common: MethodRequest
-        /// Proportion, ratio or rate, with its scale.
+        /// Proportion, ratio or rate, with its scale (METHODS.md §13).
         public var statistic: FunnelStatistic
-        /// The numerator column: x (proportions), observed count O (ratios), events O (rates).
+        /// The numerator column: x (proportions), observed count O (ratios), events O (rates) (METHODS.md §13).
         public var numerator: String
         /// The denominator column: n (proportions), expected count E (ratios), population
-        /// (rates, optional: used only for a crude rate from 0 events).
+        /// (rates, optional: used only for a crude rate from 0 events) (METHODS.md §13).
         public var denominator: String?
-        /// The rate column (rates only): the DSR or crude rate per multiplier.
+        /// The rate column (rates only): the DSR or crude rate per multiplier (METHODS.md §13).
         public var rate: String?
-        /// nil: assess every input row; N: write N points of the curves per group instead.
+        /// nil: assess every input row; N: write N points of the curves per group instead (METHODS.md §13).
         public var curvePoints: Int?
 
-        /// Creates a request.
+        /// Creates a request (METHODS.md §13).
         public init(
             common: MethodRequest, statistic: FunnelStatistic, numerator: String, denominator: String? = nil,
             rate: String? = nil, curvePoints: Int? = nil
@@ -52,7 +52,7 @@ public enum FunnelTable {
     public static let noEventsNote = "0 events: the upper limits are not defined"
 
     /// Reads the input and writes every row with its value, limits, significance and note, or
-    /// (with `curvePoints`) the curves of each group's funnel.
+    /// (with `curvePoints`) the curves of each group's funnel (METHODS.md §13).
     ///
     /// Rows keep the input order; each starts with the `--by` columns, then every other input
     /// column (one named like an output column is written as `input_NAME`). A group the method

@@ -9,28 +9,28 @@ import Indicators
 /// The `inequality` command: WHO HEAT's summary measures across the subgroups of each `--by`
 /// group, one row per group and measure (METHODS.md §14; healthequal's test values).
 public enum InequalityTable {
-    /// Column choices and options for `inequality`.
+    /// Column choices and options for `inequality` (METHODS.md §14).
     public struct Request: Sendable {
-        /// Input, grouping, levels and error policy.
+        /// Input, grouping, levels and error policy (METHODS.md §14).
         public var common: MethodRequest
-        /// The subgroup column (one row per subgroup within each `--by` group).
+        /// The subgroup column, one row per subgroup within each `--by` group (METHODS.md §14).
         public var group: String
-        /// The subgroup population column.
+        /// The subgroup population column: the weights popⱼ (METHODS.md §14).
         public var population: String
-        /// The indicator value column.
+        /// The indicator value column: yⱼ (METHODS.md §14).
         public var value: String
-        /// The standard error column, if any (BGV, TI and MLD need it for their limits).
+        /// The standard error column sⱼ, if any; BGV, TI and MLD need it for their limits (METHODS.md §14).
         public var standardError: String?
-        /// The order column of an ordered dimension (1 = most disadvantaged), if any.
+        /// The order column of an ordered dimension, 1 = most disadvantaged, if any (METHODS.md §14).
         public var order: String?
-        /// The measures, in output order; nil: every measure that applies to the dimension.
+        /// The measures, in output order; nil: every measure that applies to the dimension (METHODS.md §14).
         public var measures: [HealthEquityMeasure]?
-        /// Favourable (more is better) or adverse: decides PAR's reference group.
+        /// Favourable (more is better) or adverse: decides PAR's reference group (METHODS.md §14).
         public var direction: IndicatorDirection = .favourable
-        /// The indicator's scale (100 for a percentage), needed for PAR and PAF limits.
+        /// The indicator's scale (100 for a percentage), needed for PAR and PAF limits (METHODS.md §14).
         public var scale: Double?
 
-        /// Creates a request.
+        /// Creates a request (METHODS.md §14).
         public init(common: MethodRequest, group: String, population: String, value: String) {
             self.common = common
             self.group = group
@@ -69,7 +69,7 @@ public enum InequalityTable {
     }
 
     /// Reads the input and writes, for each `--by` group, one row per measure: the `--by`
-    /// columns, `measure`, `value`, the limits per level, `se` (on the value's scale) and `note`.
+    /// columns, `measure`, `value`, the limits per level, `se` (on the value's scale) and `note` (METHODS.md §14).
     ///
     /// A measure that needs an ordered dimension refuses without `order`; a group whose rows
     /// cannot form subgroups (a missing value or population, a subgroup twice, an order that is
