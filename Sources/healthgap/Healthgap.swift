@@ -18,7 +18,8 @@ struct Healthgap: ParsableCommand {
         version: HealthgapVersion.current,
         subcommands: [
             LifeExpectancyCommand.self, DSRCommand.self, ISRCommand.self, RateCommand.self,
-            ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, SynthCommand.self,
+            ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, FunnelCommand.self,
+            InequalityCommand.self, SynthCommand.self,
             AggregateCommand.self, RunCommand.self, PlanCommand.self,
         ]
     )
