@@ -130,7 +130,7 @@ public enum BatchRunner {
     static func makeContext(
         resolved: ResolvedPlan, cubes: [CountCube], geography: Geography, deprivation: Deprivation, seed: UInt64,
         repetitions: Int
-    ) -> RunContext {
+    ) throws(RunnerError) -> RunContext {
         let periods = resolved.plan.periods
         let columns = cubes.map { cube in periods.map { cube.columns(years: $0.first...$0.last) } }
         var lsoas = [Int](repeating: 0, count: geography.localAuthorities.count)
@@ -142,16 +142,12 @@ public enum BatchRunner {
             let authorities: [Int]
             if code.lowercased() == "all" {
                 authorities = Array(geography.localAuthorities.indices)
-            } else if let area = resolved.areas.first(where: { $0.code == code }) {
+            } else if let area = AreaResolver(geography: geography).area(code: code) {
                 authorities = area.authorities
-            } else if let r = geography.regions.firstIndex(where: { $0.code == code }) {
-                authorities = geography.localAuthorities.indices.filter { geography.localAuthorities[$0].region == r }
-            } else if let b = geography.icbs.firstIndex(where: { $0.code == code }) {
-                authorities = geography.localAuthorities.indices.filter { geography.localAuthorities[$0].icb == b }
-            } else if let la = geography.authorityIndex(code: code) {
-                authorities = [la]
             } else {
-                authorities = Array(geography.localAuthorities.indices)  // England (E92000001)
+                // `plan check` refuses such a reference; reaching here is a bug, not a reason to use England.
+                throw .jobFailed(
+                    job: "ISR reference of \(indicator.spec.id)", message: "the reference area \(code) is not in the lookups")
             }
             for sex in indicator.spec.sexes {
                 for (p, _) in periods.enumerated() {

@@ -126,7 +126,7 @@ private struct Resolver {
         issues.append(PlanIssue(file: plan.path, line: at.line, column: at.column, message: message))
     }
 
-    static let england = (code: "E92000001", name: "England")
+    static let england = AreaResolver.england
 
     mutating func run() -> ResolvedPlan {
         let areas = expandAreas()
@@ -224,30 +224,7 @@ private struct Resolver {
 
     // MARK: Areas
 
-    func areaByCode(_ code: String) -> PlanArea? {
-        if code == Self.england.code || code.lowercased() == "england" {
-            return PlanArea(
-                type: .england, code: Self.england.code, name: Self.england.name,
-                authorities: Array(geography.localAuthorities.indices))
-        }
-        if let r = geography.regions.firstIndex(where: { $0.code == code }) {
-            return PlanArea(
-                type: .region, code: code, name: geography.regions[r].name,
-                authorities: geography.localAuthorities.indices.filter { geography.localAuthorities[$0].region == r })
-        }
-        if let i = geography.icbs.firstIndex(where: { $0.code == code }) {
-            return PlanArea(
-                type: .icb, code: code, name: geography.icbs[i].name,
-                authorities: geography.localAuthorities.indices.filter { geography.localAuthorities[$0].icb == i })
-        }
-        if let p = geography.places.firstIndex(where: { $0.code == code }), let la = geography.authorityIndex(code: code) {
-            return PlanArea(type: .place, code: code, name: geography.places[p].name, authorities: [la])
-        }
-        if let la = geography.authorityIndex(code: code) {
-            return PlanArea(type: .la, code: code, name: geography.localAuthorities[la].name, authorities: [la])
-        }
-        return nil
-    }
+    func areaByCode(_ code: String) -> PlanArea? { AreaResolver(geography: geography).area(code: code) }
 
     mutating func expandAreas() -> [PlanArea] {
         var out: [PlanArea] = []

@@ -148,7 +148,7 @@ public final class AggregatedRun: @unchecked Sendable {
         clock.lap("aggregate")
         self.cubes = cubes
         self.warnings = warnings
-        context = BatchRunner.makeContext(
+        context = try BatchRunner.makeContext(
             resolved: resolved, cubes: cubes, geography: geography, deprivation: deprivation, seed: prepared.seed,
             repetitions: prepared.repetitions)
     }
