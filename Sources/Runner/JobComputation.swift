@@ -133,23 +133,18 @@ enum JobComputation {
                     out.append(make(scheme: scheme, quantile: "", measure: .rii, cell: CellEstimate(estimate: rii)))
                 }
             }
-            let roles: RangeRoles = scheme == .core20 ? .core20 : .quantiles
+            // The two sides named as the breakdown names them ("local decile 1", "local decile 10").
+            let roles: RangeRoles =
+                scheme == .core20
+                ? .core20 : RangeRoles(mostDeprived: "\(scheme.singular) 1", leastDeprived: "\(scheme.singular) \(count)")
             let most = RangeInput(parts[0].estimate, levels: spec.levels)
             let least = RangeInput(parts[parts.count - 1].estimate, levels: spec.levels)
-            let named = { (note: String?) -> String? in
-                note.map {
-                    $0.replacingOccurrences(of: "quantile k", with: "\(scheme.singular) \(count)").replacingOccurrences(
-                        of: "quantile 1", with: "\(scheme.singular) 1")
-                }
-            }
             if spec.measures.contains(.absoluteRange) {
-                var range = InequalityRange.absolute(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
-                range.note = named(range.note)
+                let range = InequalityRange.absolute(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
                 out.append(make(scheme: scheme, quantile: "", measure: .absoluteRange, cell: CellEstimate(estimate: range)))
             }
             if spec.measures.contains(.relativeRange) {
-                var range = InequalityRange.relative(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
-                range.note = named(range.note)
+                let range = InequalityRange.relative(mostDeprived: most, leastDeprived: least, levels: spec.levels, roles: roles)
                 out.append(make(scheme: scheme, quantile: "", measure: .relativeRange, cell: CellEstimate(estimate: range)))
             }
         }
