@@ -1,3 +1,4 @@
+import CSVStream
 /// A key an aggregation groups by (`--by`); the output has one column per key, named after it.
 import Areas
 
@@ -100,6 +101,41 @@ public struct CountColumns: Sendable, Equatable {
     public var population: String?
     /// Deaths column (default `deaths`).
     public var deaths: String?
+
+    /// A key or count column's default name and the other names it is found under (case and spaces
+    /// ignored): the one list the ingest engine and `plan check` both read.
+    public static let defaults: [Key: (name: String, aliases: [String])] = [
+        .lsoa: ("lsoa_code", ["lsoa11_code", "lsoa21_code", "lsoa", "LSOA code (2011)", "lsoa11cd"]),
+        .year: ("year", []),
+        .sex: ("sex", []),
+        .age: ("age_band", ["age", "ageband", "age_group"]),
+        .population: ("population", ["pop"]),
+        .deaths: ("deaths", []),
+    ]
+
+    /// The columns of a counts file.
+    public enum Key: String, Sendable, CaseIterable {
+        case lsoa, year, sex, age, population, deaths
+    }
+
+    /// The name given for `key`, or nil for its default.
+    public func given(_ key: Key) -> String? {
+        switch key {
+        case .lsoa: return lsoa
+        case .year: return year
+        case .sex: return sex
+        case .age: return age
+        case .population: return population
+        case .deaths: return deaths
+        }
+    }
+
+    /// The position of `key`'s column in `header`: the given name, else the default or an alias.
+    public func index(of key: Key, in header: CSVHeader) -> Int? {
+        if let name = given(key) { return header.index(of: name) }
+        let d = Self.defaults[key]!
+        return header.index(of: d.name, aliases: d.aliases)
+    }
 
     /// Column names; nil means the default name and its aliases.
     public init(

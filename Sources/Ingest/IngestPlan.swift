@@ -45,16 +45,17 @@ package final class IngestPlan: Sendable {
     ) throws {
         self.file = file
         columnCount = header.count
-        func find(_ given: String?, _ name: String, _ aliases: [String]) throws -> Int {
-            if let given { return try header.requireIndex(of: given) }
-            return try header.requireIndex(of: name, aliases: aliases)
+        func find(_ key: CountColumns.Key) throws -> Int {
+            if let given = columns.given(key) { return try header.requireIndex(of: given) }
+            let d = CountColumns.defaults[key]!
+            return try header.requireIndex(of: d.name, aliases: d.aliases)
         }
-        lsoaColumn = try find(columns.lsoa, "lsoa_code", ["lsoa11_code", "lsoa21_code", "lsoa", "LSOA code (2011)", "lsoa11cd"])
-        yearColumn = try find(columns.year, "year", [])
-        sexColumn = try find(columns.sex, "sex", [])
-        ageColumn = try find(columns.age, "age_band", ["age", "ageband", "age_group"])
-        populationColumn = try find(columns.population, "population", ["pop"])
-        deathsColumn = try find(columns.deaths, "deaths", [])
+        lsoaColumn = try find(.lsoa)
+        yearColumn = try find(.year)
+        sexColumn = try find(.sex)
+        ageColumn = try find(.age)
+        populationColumn = try find(.population)
+        deathsColumn = try find(.deaths)
         self.geography = geography
         self.deprivation = deprivation
         lookup = LSOALookup(geography.lsoas)

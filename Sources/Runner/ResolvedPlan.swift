@@ -346,17 +346,13 @@ private struct Resolver {
                 continue
             }
             out[input.name] = header
-            let keys: [(String, String?, String, [String])] = [
-                ("lsoa", input.lsoa, "lsoa_code", ["lsoa11_code", "lsoa21_code", "lsoa", "LSOA code (2011)", "lsoa11cd"]),
-                ("year", input.year, "year", []),
-                ("sex", input.sex, "sex", []),
-                ("age", input.age, "age_band", ["age", "ageband", "age_group"]),
-            ]
-            for (key, given, name, aliases) in keys {
-                let found = given.map { header.index(of: $0) } ?? header.index(of: name, aliases: aliases)
-                if found == nil {
-                    let at = input.columnLocations[key] ?? input.fileLocation
-                    let what = given.map { "column '\($0)'" } ?? "no \(key) column given, and default column '\(name)'"
+            let columns = CountColumns(lsoa: input.lsoa, year: input.year, sex: input.sex, age: input.age)
+            for key in [CountColumns.Key.lsoa, .year, .sex, .age] {
+                if columns.index(of: key, in: header) == nil {
+                    let at = input.columnLocations[key.rawValue] ?? input.fileLocation
+                    let what =
+                        columns.given(key).map { "column '\($0)'" }
+                        ?? "no \(key.rawValue) column given, and default column '\(CountColumns.defaults[key]!.name)'"
                     error(
                         at,
                         "inputs.\(input.name): \(what) is not in \(input.file) (its columns: \(header.names.joined(separator: ", ")))"
