@@ -62,7 +62,7 @@ public enum PlanReport {
                 )
             }
             if let multiplier = MethodDescription.of(s.method).defaultMultiplier, multiplier > 1 {
-                words.append("per \(CSVNumber.text(s.multiplier))")
+                words.append("per \(CSVWriter.format(s.multiplier))")
             }
             words.append("sexes \(s.sexes.map(\.rawValue).joined(separator: ", "))")
             words.append("levels \(s.levels.map(\.description).joined(separator: ", "))")
@@ -109,9 +109,3 @@ public enum PlanReport {
     }
 }
 
-/// Numbers in prose: whole numbers without a decimal point.
-enum CSVNumber {
-    static func text(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
-    }
-}
