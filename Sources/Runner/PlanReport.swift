@@ -1,3 +1,4 @@
+import CSVStream
 import Areas
 import Foundation
 import Indicators
