@@ -184,7 +184,7 @@ struct NodeReader {
             error(root, "the plan needs '\(key):' (\(Self.describe(key)))")
             return nil
         }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = Self.planFolder(path)
         let name = byKey["name"].flatMap { scalar($0, "name") } ?? URL(fileURLWithPath: path).lastPathComponent
         var inputs: [PlanInput] = []
         if let node = required("inputs") { inputs = self.inputs(node, folder: folder, overrides: inputFiles) }
@@ -201,12 +201,11 @@ struct NodeReader {
             for (key, _, value) in pairs {
                 guard let text = scalar(value, "lookups.\(key)") else { continue }
                 if key == "imd" {
-                    imd = text
+                    // A named edition, or a file relative to the plan like every other path in it.
+                    imd = text.contains("/") || text.contains(".") ? Self.planPath(text, folder: folder) : text
                     imdLocation = location(value)
                 } else {
-                    let resolved =
-                        text.hasPrefix("/") ? text : URL(fileURLWithPath: folder).appendingPathComponent(text).standardized.path
-                    lookupFiles[key] = (resolved, location(value))
+                    lookupFiles[key] = (Self.planPath(text, folder: folder), location(value))
                 }
             }
         }
@@ -268,6 +267,21 @@ struct NodeReader {
 
     // MARK: Inputs
 
+    /// The folder a plan's relative paths are read from: the plan file's own folder, made absolute
+    /// from the current directory when the plan was named by a relative path.
+    static func planFolder(_ planPath: String) -> String {
+        let absolute =
+            planPath.hasPrefix("/")
+            ? planPath : FileManager.default.currentDirectoryPath + "/" + planPath
+        return URL(fileURLWithPath: absolute).deletingLastPathComponent().standardized.path
+    }
+
+    /// A path written in a plan: absolute as written, else relative to the plan's folder — the one
+    /// rule for inputs, lookups and every later file key.
+    static func planPath(_ text: String, folder: String) -> String {
+        text.hasPrefix("/") ? text : URL(fileURLWithPath: folder).appendingPathComponent(text).standardized.path
+    }
+
     mutating func inputs(_ node: Node, folder: String, overrides: [String: String]) -> [PlanInput] {
         guard let pairs = mapping(node, "inputs", known: nil) else { return [] }
         if pairs.isEmpty { error(node, "inputs: name at least one counts file, e.g. counts: {file: counts.csv}") }
@@ -314,10 +328,8 @@ struct NodeReader {
             let resolved: String
             if let override = overrides[name] {
                 resolved = override
-            } else if given.hasPrefix("/") || given.isEmpty {
-                resolved = given
             } else {
-                resolved = URL(fileURLWithPath: folder).appendingPathComponent(given).standardized.path
+                resolved = given.isEmpty ? given : Self.planPath(given, folder: folder)
             }
             out.append(
                 PlanInput(
