@@ -23,13 +23,14 @@ extension HealthyLifeExpectancy {
     /// throws an `IndicatorBatchError` with its index and the `IndicatorError` `compute` would
     /// throw; an age in `ages` that no band starts at is reported against group 0.
     /// Suppression is that of `compute`, group by group.
-    /// - Precondition: every array holds `groupCount × 20` values.
+    /// - Precondition: every array holds `groupCount × 20` values; `ages` is not empty.
     /// - Complexity: O(groupCount · (20 + ages · levels)), one pass; no allocation per group.
     public static func batch(
         deaths: [Double], populations: [Double], groupCount: Int, prevalence: Prevalence, ages: [Int] = [0],
         variance: Variance = .mathers, levels: [ConfidenceLevel] = ConfidenceLevel.defaults
     ) throws(IndicatorBatchError) -> HealthyLifeExpectancyBatch {
         let bands = LifeExpectancy.bandCount
+        precondition(!ages.isEmpty, "at least one start age to report")
         precondition(
             groupCount >= 0 && deaths.count == groupCount * bands && populations.count == groupCount * bands
                 && prevalence.values.count == groupCount * bands,
@@ -39,6 +40,11 @@ extension HealthyLifeExpectancy {
             slots = try slotIndices(ages: ages, startAges: LifeExpectancy.startAges)
         } catch {
             throw IndicatorBatchError(groupIndex: 0, error: error)
+        }
+        guard groupCount > 0 else {
+            return HealthyLifeExpectancyBatch(
+                groupCount: 0, ages: ages, levels: levels, variance: variance, bandLabels: LifeExpectancy.bandLabels,
+                output: nil)
         }
         var output = SullivanOutput(cells: groupCount * ages.count, levels: levels.count, groups: groupCount)
         let failure = deaths.withUnsafeBufferPointer { d in
@@ -64,7 +70,8 @@ extension HealthyLifeExpectancy {
 /// Slot s of group g (start age `ages[s]`) is at `g * ages.count + s` in `values` and the other
 /// per-slot arrays; its limits at level k at `(g * ages.count + s) * levels.count + k` in
 /// `lowers` and `uppers`. Empty is NaN; `note(group:slot:)` says why. `results(group:)`
-/// converts one group to what `compute` returns.
+/// converts one group to what `compute` returns, with the years in poorer health (eₓ − HLEₓ)
+/// and the per cent in good health (100·HLEₓ/eₓ).
 public struct HealthyLifeExpectancyBatch: Sendable {
     /// The number of groups.
     public let groupCount: Int
@@ -84,10 +91,6 @@ public struct HealthyLifeExpectancyBatch: Sendable {
     public let standardErrors: [Double]
     /// eₓ per group and slot.
     public let lifeExpectancies: [Double]
-    /// eₓ − HLEₓ per group and slot.
-    public let yearsInPoorerHealth: [Double]
-    /// 100·HLEₓ/eₓ per group and slot.
-    public let percentInGoodHealth: [Double]
     /// The prevalence part of Var(HLEₓ) per group and slot.
     public let prevalenceVariances: [Double]
     /// The mortality part of Var(HLEₓ) per group and slot (NaN with `Variance.prevalence`).
@@ -102,20 +105,20 @@ public struct HealthyLifeExpectancyBatch: Sendable {
 
     init(
         groupCount: Int, ages: [Int], levels: [ConfidenceLevel], variance: HealthyLifeExpectancy.Variance,
-        bandLabels: [String], output: SullivanOutput
+        bandLabels: [String], output: SullivanOutput?
     ) {
         self.groupCount = groupCount
         self.ages = ages
         self.levels = levels
         self.variance = variance
         self.bandLabels = bandLabels
-        values = output.field(.value)
-        standardErrors = output.field(.standardError)
-        lifeExpectancies = output.field(.lifeExpectancy)
-        yearsInPoorerHealth = output.field(.poorerHealth)
-        percentInGoodHealth = output.field(.percent)
-        prevalenceVariances = output.field(.prevalenceVariance)
-        mortalityVariances = output.field(.mortalityVariance)
+        // No groups: empty arrays.
+        let output = output ?? SullivanOutput.empty
+        values = output.values
+        standardErrors = output.standardErrors
+        lifeExpectancies = output.lifeExpectancies
+        prevalenceVariances = output.prevalenceVariances
+        mortalityVariances = output.mortalityVariances
         lowers = output.lowers
         uppers = output.uppers
         codes = output.codes
@@ -158,8 +161,8 @@ public struct HealthyLifeExpectancyBatch: Sendable {
         return HealthyLifeExpectancyResult(
             startAge: ages[slot],
             healthyLifeExpectancy: Estimate(value: values[cell], limits: limits, note: note(group: group, slot: slot)),
-            lifeExpectancy: lifeExpectancies[cell], yearsInPoorerHealth: yearsInPoorerHealth[cell],
-            percentInGoodHealth: percentInGoodHealth[cell], standardError: standardErrors[cell],
+            lifeExpectancy: lifeExpectancies[cell], yearsInPoorerHealth: lifeExpectancies[cell] - values[cell],
+            percentInGoodHealth: 100 * (values[cell] / lifeExpectancies[cell]), standardError: standardErrors[cell],
             prevalenceVariance: prevalenceVariances[cell], mortalityVariance: mortalityVariances[cell])
     }
 
@@ -172,28 +175,30 @@ public struct HealthyLifeExpectancyBatch: Sendable {
 
 // MARK: - Output storage
 
-/// The batch's outputs while the kernel writes them: per-cell doubles field by field, limits,
-/// one-byte codes, and the group rules. Pre-set to NaN and 0.
+/// The batch's outputs while the kernel writes them, pre-set to NaN and 0: per-cell values,
+/// limits, one-byte codes, and the group rules.
 struct SullivanOutput {
-    /// The per-cell double fields, in storage order.
-    enum Field: Int, CaseIterable {
-        case value, standardError, lifeExpectancy, poorerHealth, percent, prevalenceVariance, mortalityVariance
-    }
-
     /// Codes per cell: cell rule, π gap, its band, variance gap, its band.
     static let codeCount = 5
 
-    let cells: Int
-    var doubles: [Double]
-    var lowers: [Double]
-    var uppers: [Double]
-    var codes: [UInt8]
-    var groupRules: [UInt8]
-    var groupBands: [UInt8]
+    var values, standardErrors, lifeExpectancies, prevalenceVariances, mortalityVariances: [Double]
+    var lowers, uppers: [Double]
+    var codes, groupRules, groupBands: [UInt8]
 
+    /// No storage at all (a batch of no groups).
+    static var empty: SullivanOutput {
+        var output = SullivanOutput(cells: 1, levels: 0)
+        (output.values, output.standardErrors, output.lifeExpectancies) = ([], [], [])
+        (output.prevalenceVariances, output.mortalityVariances, output.lowers, output.uppers) = ([], [], [], [])
+        (output.codes, output.groupRules, output.groupBands) = ([], [], [])
+        return output
+    }
+
+    /// Storage for `cells` ≥ 1 slots (of all groups) and `groups` ≥ 1 groups.
     init(cells: Int, levels: Int, groups: Int = 1) {
-        self.cells = cells
-        doubles = [Double](repeating: .nan, count: Field.allCases.count * cells)
+        precondition(cells > 0 && groups > 0)
+        values = [Double](repeating: .nan, count: cells)
+        (standardErrors, lifeExpectancies, prevalenceVariances, mortalityVariances) = (values, values, values, values)
         lowers = [Double](repeating: .nan, count: cells * levels)
         uppers = lowers
         codes = [UInt8](repeating: 0, count: Self.codeCount * cells)
@@ -201,46 +206,25 @@ struct SullivanOutput {
         groupBands = groupRules
     }
 
-    /// One field for every cell.
-    func field(_ f: Field) -> [Double] { Array(doubles[(f.rawValue * cells)..<((f.rawValue + 1) * cells)]) }
-
-    /// Pointers to every output.
+    /// Pointers to every output (limits nil without levels).
     struct Pointers {
-        var doubles: UnsafeMutablePointer<Double>
-        var cells: Int
-        var lowers: UnsafeMutablePointer<Double>?
-        var uppers: UnsafeMutablePointer<Double>?
-        var codes: UnsafeMutablePointer<UInt8>
-        var groupRules: UnsafeMutablePointer<UInt8>
-        var groupBands: UnsafeMutablePointer<UInt8>
-
-        @inline(__always) func field(_ f: Field) -> UnsafeMutablePointer<Double> { doubles + f.rawValue * cells }
+        var value, standardError, lifeExpectancy, prevalenceVariance, mortalityVariance: UnsafeMutablePointer<Double>
+        var lowers, uppers: UnsafeMutablePointer<Double>?
+        var codes, groupRules, groupBands: UnsafeMutablePointer<UInt8>
     }
 
     mutating func withPointers<R>(_ body: (Pointers) -> R) -> R {
-        // Empty arrays still give a valid (unused) base address through a one-element fallback.
-        let cells = self.cells
-        var spare = 0.0
-        var spareCode: UInt8 = 0
-        return doubles.withUnsafeMutableBufferPointer { doubles in
-            lowers.withUnsafeMutableBufferPointer { lowers in
-                uppers.withUnsafeMutableBufferPointer { uppers in
-                    codes.withUnsafeMutableBufferPointer { codes in
-                        groupRules.withUnsafeMutableBufferPointer { groupRules in
-                            groupBands.withUnsafeMutableBufferPointer { groupBands in
-                                withUnsafeMutablePointer(to: &spare) { spare in
-                                    withUnsafeMutablePointer(to: &spareCode) { spareCode in
-                                        body(
-                                            Pointers(
-                                                doubles: doubles.baseAddress ?? spare, cells: cells,
-                                                lowers: lowers.baseAddress, uppers: uppers.baseAddress,
-                                                codes: codes.baseAddress ?? spareCode,
-                                                groupRules: groupRules.baseAddress ?? spareCode,
-                                                groupBands: groupBands.baseAddress ?? spareCode))
-                                    }
-                                }
-                            }
-                        }
+        withMutableBuffers(&values, &standardErrors, &lifeExpectancies) { value, standardError, lifeExpectancy in
+            withMutableBuffers(&prevalenceVariances, &mortalityVariances, &lowers) { prevalence, mortality, lowers in
+                withMutableBuffers(&uppers, &codes, &groupRules) { uppers, codes, groupRules in
+                    groupBands.withUnsafeMutableBufferPointer { groupBands in
+                        body(
+                            Pointers(
+                                value: value.baseAddress!, standardError: standardError.baseAddress!,
+                                lifeExpectancy: lifeExpectancy.baseAddress!, prevalenceVariance: prevalence.baseAddress!,
+                                mortalityVariance: mortality.baseAddress!, lowers: lowers.nonEmptyBase,
+                                uppers: uppers.nonEmptyBase, codes: codes.baseAddress!, groupRules: groupRules.baseAddress!,
+                                groupBands: groupBands.baseAddress!))
                     }
                 }
             }
@@ -480,10 +464,8 @@ enum SullivanKernel {
         group: Int, slots: UnsafeBufferPointer<Int>, table t: LifeTableKernel.Pointers, scratch w: Scratch,
         z: UnsafeBufferPointer<Double>, z95: Double, mathers: Bool, out: SullivanOutput.Pointers
     ) {
-        let value = out.field(.value), standardError = out.field(.standardError)
-        let lifeExpectancy = out.field(.lifeExpectancy), poorer = out.field(.poorerHealth)
-        let percent = out.field(.percent), prevalenceVariance = out.field(.prevalenceVariance)
-        let mortalityVariance = out.field(.mortalityVariance)
+        let value = out.value, standardError = out.standardError, lifeExpectancy = out.lifeExpectancy
+        let prevalenceVariance = out.prevalenceVariance, mortalityVariance = out.mortalityVariance
         let levelCount = z.count
         for s in 0..<slots.count {
             let b = slots[s]
@@ -511,9 +493,6 @@ enum SullivanKernel {
             let shown = rule.valueKept ? hle : .nan
             value[cell] = shown
             lifeExpectancy[cell] = le
-            poorer[cell] = le - shown
-            let share = 100 * (shown / le)
-            percent[cell] = share.isFinite ? share : .nan
             guard rule.limitsKept else { continue }
             let vp = w.prevalenceVariance[b]
             let vm = mathers ? w.mortalityVariance[b] : .nan

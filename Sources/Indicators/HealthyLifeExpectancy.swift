@@ -134,7 +134,7 @@ public enum HealthyLifeExpectancy {
     /// - Throws: `IndicatorError` naming the band and value: π outside [0, 1]; N, SE or a count
     ///   negative or infinite; healthy > surveyed; two rows of one prevalence band that give
     ///   different values; a row in no prevalence band; an age in `ages` that no band starts at.
-    /// - Complexity: O(b log b) for b rows, plus O(20 + ages · levels).
+    /// - Complexity: O(b + ages · levels) for b rows.
     public static func compute(
         startAges: [Int], deaths: [Double?], populations: [Double?], prevalence: Prevalence,
         ages: [Int] = [0], variance: Variance = .mathers, levels: [ConfidenceLevel] = ConfidenceLevel.defaults
@@ -228,12 +228,6 @@ public enum HealthyLifeExpectancy {
         }
         return slots
     }
-}
-
-/// Calls `body` with a pointer to `array`'s elements, or nil when `array` is nil.
-func withOptionalPointer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
-    guard let array else { return body(nil) }
-    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// Healthy life expectancy at one start age of one group (METHODS.md §9).

@@ -96,10 +96,10 @@ public struct LifeExpectancyDecompositionBatch: Sendable {
         self.symmetric = symmetric
         lifeExpectancyBase = output.lifeExpectancyBase
         lifeExpectancyComparator = output.lifeExpectancyComparator
-        direct = output.field(.direct)
-        indirect = output.field(.indirect)
-        interaction = output.field(.interaction)
-        total = output.field(.total)
+        direct = output.direct
+        indirect = output.indirect
+        interaction = output.interaction
+        total = output.total
         causes = output.causes
         residual = output.residual
         codes = output.codes
@@ -145,74 +145,44 @@ public struct LifeExpectancyDecompositionBatch: Sendable {
 
 /// The batch's outputs while the kernel writes them. Pre-set to NaN and 0.
 struct ArriagaOutput {
-    /// The per-band fields, in storage order.
-    enum Field: Int, CaseIterable { case direct, indirect, interaction, total }
-
     /// Codes per pair: side, reason, rule, band.
     static let codeCount = 4
 
-    let cells: Int
-    var bandFields: [Double]
+    var direct, indirect, interaction, total: [Double]
     var causes: [Double]
-    var lifeExpectancyBase: [Double]
-    var lifeExpectancyComparator: [Double]
-    var residual: [UInt8]
-    var codes: [UInt8]
+    var lifeExpectancyBase, lifeExpectancyComparator: [Double]
+    var residual, codes: [UInt8]
 
     init(pairs: Int, bands: Int, causeCount: Int) {
-        cells = pairs * bands
-        bandFields = [Double](repeating: .nan, count: Field.allCases.count * cells)
-        causes = [Double](repeating: .nan, count: cells * (causeCount + 1))
+        direct = [Double](repeating: .nan, count: pairs * bands)
+        (indirect, interaction, total) = (direct, direct, direct)
+        causes = [Double](repeating: .nan, count: pairs * bands * (causeCount + 1))
         lifeExpectancyBase = [Double](repeating: .nan, count: pairs)
         lifeExpectancyComparator = lifeExpectancyBase
         residual = [UInt8](repeating: 0, count: pairs)
         codes = [UInt8](repeating: 0, count: Self.codeCount * pairs)
     }
 
-    /// One field for every pair and band.
-    func field(_ f: Field) -> [Double] { Array(bandFields[(f.rawValue * cells)..<((f.rawValue + 1) * cells)]) }
-
     /// Pointers to every output.
     struct Pointers {
-        var bandFields: UnsafeMutablePointer<Double>
-        var cells: Int
-        var causes: UnsafeMutablePointer<Double>
-        var lifeExpectancyBase: UnsafeMutablePointer<Double>
-        var lifeExpectancyComparator: UnsafeMutablePointer<Double>
-        var residual: UnsafeMutablePointer<UInt8>
-        var codes: UnsafeMutablePointer<UInt8>
-
-        @inline(__always) func field(_ f: Field) -> UnsafeMutablePointer<Double> { bandFields + f.rawValue * cells }
+        var direct, indirect, interaction, total, causes: UnsafeMutablePointer<Double>
+        var lifeExpectancyBase, lifeExpectancyComparator: UnsafeMutablePointer<Double>
+        var residual, codes: UnsafeMutablePointer<UInt8>
     }
 
-    mutating func withPointers<R>(_ body: (Pointers) -> R) -> R {
-        let cells = self.cells
-        guard cells > 0 else {
-            // No pairs: nothing is written; any address will do.
-            var spare = 0.0, spareCode: UInt8 = 0
-            return withUnsafeMutablePointer(to: &spare) { d in
-                withUnsafeMutablePointer(to: &spareCode) { u in
+    /// Calls `body` with pointers to every output, or returns nil without calling it when
+    /// there are no pairs.
+    mutating func withPointers<R>(_ body: (Pointers) -> R?) -> R? {
+        guard !residual.isEmpty else { return nil }
+        return withMutableBuffers(&direct, &indirect, &interaction) { direct, indirect, interaction in
+            withMutableBuffers(&total, &causes, &lifeExpectancyBase) { total, causes, e1 in
+                withMutableBuffers(&lifeExpectancyComparator, &residual, &codes) { e2, residual, codes in
                     body(
                         Pointers(
-                            bandFields: d, cells: 0, causes: d, lifeExpectancyBase: d, lifeExpectancyComparator: d,
-                            residual: u, codes: u))
-                }
-            }
-        }
-        return bandFields.withUnsafeMutableBufferPointer { bandFields in
-            causes.withUnsafeMutableBufferPointer { causes in
-                lifeExpectancyBase.withUnsafeMutableBufferPointer { e1 in
-                    lifeExpectancyComparator.withUnsafeMutableBufferPointer { e2 in
-                        residual.withUnsafeMutableBufferPointer { residual in
-                            codes.withUnsafeMutableBufferPointer { codes in
-                                body(
-                                    Pointers(
-                                        bandFields: bandFields.baseAddress!, cells: cells, causes: causes.baseAddress!,
-                                        lifeExpectancyBase: e1.baseAddress!, lifeExpectancyComparator: e2.baseAddress!,
-                                        residual: residual.baseAddress!, codes: codes.baseAddress!))
-                            }
-                        }
-                    }
+                            direct: direct.baseAddress!, indirect: indirect.baseAddress!,
+                            interaction: interaction.baseAddress!, total: total.baseAddress!, causes: causes.baseAddress!,
+                            lifeExpectancyBase: e1.baseAddress!, lifeExpectancyComparator: e2.baseAddress!,
+                            residual: residual.baseAddress!, codes: codes.baseAddress!))
                 }
             }
         }
@@ -264,19 +234,23 @@ enum ArriagaKernel {
         _ side: Side, offset: Int, count: Int, causeCount: Int, tolerance: Double
     ) -> Bool {
         guard causeCount > 0, let causes = side.causes, let deaths = side.deaths else { return true }
-        var ok = true
+        // Branch-free (the loop is bound by reading the causes): NaN passes every comparison
+        // below as "no deaths", −∞ and negatives fail `lowest`, +∞ fails `highest`.
+        var lowest = 0.0, highest = 0.0
+        var excess = false
         for b in 0..<count {
             let row = causes + (offset + b) * causeCount
             var sum = 0.0
             for c in 0..<causeCount {
                 let x = row[c]
-                ok = ok && (x.isNaN || (x >= 0 && x.isFinite))
-                sum += x.isNaN ? 0 : x
+                lowest = x < lowest ? x : lowest
+                highest = x > highest ? x : highest
+                sum += x >= 0 ? x : 0
             }
             let d = deaths[offset + b]
-            ok = ok && !(sum > d + tolerance * d)
+            excess = excess || sum > d + tolerance * d
         }
-        return ok
+        return lowest >= 0 && highest < .infinity && !excess
     }
 
     /// The error for a side whose causes `checkCauses` refused (the cold path).
@@ -342,8 +316,8 @@ enum ArriagaKernel {
         causeCount: Int, symmetric: Bool, reverse: UnsafeMutablePointer<Double>, out: ArriagaOutput.Pointers,
         cell: Int
     ) -> Bool? {
-        let direct = out.field(.direct) + cell, indirect = out.field(.indirect) + cell
-        let interaction = out.field(.interaction) + cell, total = out.field(.total) + cell
+        let direct = out.direct + cell, indirect = out.indirect + cell
+        let interaction = out.interaction + cell, total = out.total + cell
         decompose(t1, t2, count: count, direct: direct, indirect: indirect, interaction: interaction, total: total)
         if symmetric {
             let rd = reverse, ri = reverse + count, rx = reverse + 2 * count, rt = reverse + 3 * count
@@ -373,7 +347,8 @@ enum ArriagaKernel {
             let inverse1 = 1 / p1[b], inverse2 = 1 / p2[b]
             var named1 = 0.0, named2 = 0.0
             for c in 0..<causeCount {
-                let x1 = row1[c].isNaN ? 0 : row1[c], x2 = row2[c].isNaN ? 0 : row2[c]
+                // Checked: NaN (no deaths) or non-negative.
+                let x1 = row1[c] >= 0 ? row1[c] : 0, x2 = row2[c] >= 0 ? row2[c] : 0
                 named1 += x1
                 named2 += x2
                 target[c] = scale * (x2 * inverse2 - x1 * inverse1)
@@ -486,8 +461,8 @@ enum ArriagaKernel {
 
     /// Sets one pair's band fields back to NaN (its causes were never written).
     static func clear(_ out: ArriagaOutput.Pointers, cell: Int, count: Int, causeCount: Int) {
-        for f in ArriagaOutput.Field.allCases {
-            (out.field(f) + cell).update(repeating: .nan, count: count)
+        for field in [out.direct, out.indirect, out.interaction, out.total] {
+            (field + cell).update(repeating: .nan, count: count)
         }
     }
 

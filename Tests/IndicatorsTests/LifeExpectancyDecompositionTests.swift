@@ -299,7 +299,7 @@ struct DecompositionInput {
         let plain = LifeExpectancyDecomposition.Group(
             startAges: f.startAges, deaths: f.deaths, populations: f.populations,
             causeDeaths: [f.deaths.map { _ in 0 }, f.deaths.map { _ in 0 }])
-        for (value, text) in [(-1.0, "-1"), (.infinity, "inf")] {
+        for (value, text) in [(-1.0, "-1"), (.infinity, "inf"), (-.infinity, "-inf")] {
             var bad = plain
             bad.causeDeaths[1][19] = value
             #expect(
