@@ -134,6 +134,7 @@ public enum HealthyLifeExpectancy {
     /// - Throws: `IndicatorError` naming the band and value: π outside [0, 1]; N, SE or a count
     ///   negative or infinite; healthy > surveyed; two rows of one prevalence band that give
     ///   different values; a row in no prevalence band; an age in `ages` that no band starts at.
+    /// - Precondition: one prevalence row per row; `ages` is not empty.
     /// - Complexity: O(b + ages · levels) for b rows.
     public static func compute(
         startAges: [Int], deaths: [Double?], populations: [Double?], prevalence: Prevalence,
@@ -168,6 +169,7 @@ public enum HealthyLifeExpectancy {
     /// with `LifeExpectancy.suppressionNote` first. Bands are named by their labels (`0`,
     /// `1-4`, …, `85+`) in notes and errors.
     /// - Throws: as `compute`.
+    /// - Precondition: one prevalence row per band; `ages`, when given, is not empty.
     /// - Complexity: O(bands + ages · levels).
     public static func compute(
         table: LifeTable, prevalence: Prevalence, ages: [Int]? = nil, variance: Variance = .mathers,

@@ -60,22 +60,17 @@ extension LifeExpectancy {
                                 cellRules.withUnsafeMutableBufferPointer { cellRules in
                                     groupRules.withUnsafeMutableBufferPointer { groupRules in
                                         groupBands.withUnsafeMutableBufferPointer { groupBands in
-                                            survivors.withUnsafeMutableBufferPointer { l in
-                                                personYears.withUnsafeMutableBufferPointer { bigL in
-                                                    personYearsRemaining.withUnsafeMutableBufferPointer { bigT in
-                                                        BatchKernel.run(
-                                                            groupCount: groupCount, slots: ages, levelCount: levelCount,
-                                                            deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress,
-                                                            z95: z95, values: values.baseAddress, lowers: lowers.baseAddress,
-                                                            uppers: uppers.baseAddress,
-                                                            cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress,
-                                                            groupBands: groupBands.baseAddress,
-                                                            columns: BatchKernel.ColumnPointers(
-                                                                l: l.isEmpty ? nil : l.baseAddress,
-                                                                bigL: bigL.isEmpty ? nil : bigL.baseAddress,
-                                                                bigT: bigT.isEmpty ? nil : bigT.baseAddress))
-                                                    }
-                                                }
+                                            withMutableBuffers(&survivors, &personYears, &personYearsRemaining) {
+                                                l, bigL, bigT in
+                                                BatchKernel.run(
+                                                    groupCount: groupCount, slots: ages, levelCount: levelCount,
+                                                    deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress,
+                                                    z95: z95, values: values.baseAddress, lowers: lowers.baseAddress,
+                                                    uppers: uppers.baseAddress,
+                                                    cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress,
+                                                    groupBands: groupBands.baseAddress,
+                                                    columns: BatchKernel.ColumnPointers(
+                                                        l: l.nonEmptyBase, bigL: bigL.nonEmptyBase, bigT: bigT.nonEmptyBase))
                                             }
                                         }
                                     }
