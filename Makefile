@@ -35,7 +35,7 @@ bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds check
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks/BenchmarkSupport Benchmarks/SIIInputs Benchmarks/CSVReaders Benchmarks/SII Benchmarks/LifeTable Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks/BenchmarkSupport Benchmarks/SIIInputs Benchmarks/CSVReaders Benchmarks/SII Benchmarks/LifeTable Benchmarks/LifeTableInputs Benchmarks/HealthyLifeExpectancy Benchmarks/Decomposition Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile
 
 clean:
 	rm -rf .build demo

@@ -21,7 +21,11 @@ let package = Package(
         // The fixture inputs the SII suite and SIIProfile share.
         .target(name: "SIIInputs", path: "SIIInputs"),
         benchmark("SII", products: ["Indicators", "NumericCore"], extra: ["SIIInputs"]),
-        benchmark("LifeTable", products: ["Indicators", "NumericCore"]),
+        // The life-table inputs the LifeTable, HealthyLifeExpectancy and Decomposition suites share.
+        .target(name: "LifeTableInputs", dependencies: [.product(name: "NumericCore", package: "healthgap")], path: "LifeTableInputs"),
+        benchmark("LifeTable", products: ["Indicators", "NumericCore"], extra: ["LifeTableInputs"]),
+        benchmark("HealthyLifeExpectancy", products: ["Indicators", "NumericCore"], extra: ["LifeTableInputs"]),
+        benchmark("Decomposition", products: ["Indicators", "NumericCore"], extra: ["LifeTableInputs"]),
         benchmark("DSR", products: ["Indicators", "NumericCore"]),
         benchmark("Ingest", products: ["Ingest", "Areas"]),
         benchmark("CSVReaders", products: ["CSVStream"], extra: [.product(name: "CSV", package: "CSV.swift")]),

@@ -30,36 +30,48 @@ REF_DEATHS = np.array([17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 
 REF_E0, REF_L0, REF_U0 = 80.16960813, 79.88268548, 80.45653078
 
 
+def life_table_columns(D, P):
+    """The Chiang II columns of G groups at once: M, q, l, d (closed bands), L, T, e, each (G, 20)
+    except q and d (G, 19). No validation; IEEE arithmetic (call inside np.errstate)."""
+    G = D.shape[0]
+    M = D / P
+    Dc, Pc, Mc = D[:, :19], P[:, :19], M[:, :19]
+    nm = WIDTHS * Mc
+    q = np.where(Dc > Pc / (WIDTHS * A), 1.0, nm / (1 + nm * (1 - A)))
+    l = np.empty((G, 20))
+    l[:, 0] = 100_000.0
+    for i in range(19):
+        l[:, i + 1] = l[:, i] * (1 - q[:, i])
+    d = l[:, :19] - l[:, 1:]
+    L = np.empty((G, 20))
+    L[:, :19] = WIDTHS * (l[:, 1:] + A * d)
+    L[:, 19] = l[:, 19] / M[:, 19]
+    T = np.cumsum(L[:, ::-1], axis=1)[:, ::-1]
+    e = np.where(l > 0, T / l, 0.0)
+    return M, q, l, d, L, T, e
+
+
+def life_table_se(D, M, q, l, d, e):
+    """SE(e) at every start age (Silcocks), and s² = q²(1 − q)/D of the closed bands."""
+    G = D.shape[0]
+    s2 = np.where(d == 0, 0.0, q * q * (1 - q) / D[:, :19])
+    W = np.empty((G, 20))
+    W[:, :19] = s2 * l[:, :19] ** 2 * ((1 - A) * WIDTHS + e[:, 1:]) ** 2
+    W[:, 19] = (l[:, 19] / 2) ** 2 * (4 / (D[:, 19] * M[:, 19] ** 2))
+    sum_w = np.cumsum(W[:, ::-1], axis=1)[:, ::-1]
+    return np.where(l > 0, np.sqrt(sum_w) / l, np.nan), s2
+
+
 def life_expectancy_batch(deaths, populations):
     """Returns value (G, 20) and lower, upper (G, 20, levels); NaN where empty."""
     D, P = deaths, populations
-    G = D.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         # Group rules: missing, D < 0, P <= 0, D > P, total population <= 5,000.
         ok = (np.isfinite(D) & np.isfinite(P) & (D >= 0) & (P > 0) & (D <= P)).all(axis=1)
         ok &= P.sum(axis=1) > 5000
 
-        M = D / P
-        Dc, Pc, Mc = D[:, :19], P[:, :19], M[:, :19]
-        nm = WIDTHS * Mc
-        q = np.where(Dc > Pc / (WIDTHS * A), 1.0, nm / (1 + nm * (1 - A)))
-        l = np.empty((G, 20))
-        l[:, 0] = 100_000.0
-        for i in range(19):
-            l[:, i + 1] = l[:, i] * (1 - q[:, i])
-        d = l[:, :19] - l[:, 1:]
-        L = np.empty((G, 20))
-        L[:, :19] = WIDTHS * (l[:, 1:] + A * d)
-        L[:, 19] = l[:, 19] / M[:, 19]
-        T = np.cumsum(L[:, ::-1], axis=1)[:, ::-1]
-        e = np.where(l > 0, T / l, 0.0)
-
-        s2 = np.where(d == 0, 0.0, q * q * (1 - q) / Dc)
-        W = np.empty((G, 20))
-        W[:, :19] = s2 * l[:, :19] ** 2 * ((1 - A) * WIDTHS + e[:, 1:]) ** 2
-        W[:, 19] = (l[:, 19] / 2) ** 2 * (4 / (D[:, 19] * M[:, 19] ** 2))
-        sum_w = np.cumsum(W[:, ::-1], axis=1)[:, ::-1]
-        se = np.where(l > 0, np.sqrt(sum_w) / l, np.nan)
+        M, q, l, d, L, T, e = life_table_columns(D, P)
+        se, _ = life_table_se(D, M, q, l, d, e)
 
         # Single-value rules: l = 0 -> 0 without limits; not finite -> empty;
         # 1.959964 SE > 10 -> value blanked, limits kept.

@@ -14,22 +14,8 @@
 //   limits.
 
 extension DirectlyStandardisedRate {
-    /// The error of one group of a batch: which group (0-based) and what is wrong with it.
-    public struct BatchError: Error, Equatable, Sendable, CustomStringConvertible {
-        /// The 0-based index of the first group whose input is invalid.
-        public var groupIndex: Int
-        /// The error `compute` throws for that group (band, value, message; no group key).
-        public var error: IndicatorError
-
-        /// Creates a batch error.
-        public init(groupIndex: Int, error: IndicatorError) {
-            self.groupIndex = groupIndex
-            self.error = error
-        }
-
-        /// The group's error, with `#index` standing in for the group key.
-        public var description: String { error.inGroup("#\(groupIndex)").description }
-    }
+    /// The error of one group of a batch (the type every batched method throws).
+    public typealias BatchError = IndicatorBatchError
 
     /// DSRs for many groups at once, over a struct-of-arrays layout (METHODS.md §3).
     ///

@@ -39,3 +39,24 @@ public struct IndicatorError: Error, CustomStringConvertible, Equatable, Sendabl
         return location + message + shown
     }
 }
+
+/// The error of one group of a batch: which group (0-based) and what is wrong with it.
+///
+/// Every batched method (`DirectlyStandardisedRate.batch`, `HealthyLifeExpectancy.batch`,
+/// `LifeExpectancyDecomposition.batch`) stops at the first invalid group in group order and
+/// throws this; the caller maps the index to its group key with `error.inGroup(key)`.
+public struct IndicatorBatchError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The 0-based index of the first group whose input is invalid.
+    public var groupIndex: Int
+    /// The error the single-group method throws for that group (band, value, message; no group key).
+    public var error: IndicatorError
+
+    /// Creates a batch error.
+    public init(groupIndex: Int, error: IndicatorError) {
+        self.groupIndex = groupIndex
+        self.error = error
+    }
+
+    /// The group's error, with `#index` standing in for the group key.
+    public var description: String { error.inGroup("#\(groupIndex)").description }
+}

@@ -3,6 +3,7 @@
 // Layout in: group g, band b (0 = age 0, 1 = 1–4, …, 19 = 90+) at index g·20 + b.
 // Layout out (struct of arrays): start-age slot s of group g at g·A + s (A = 20, or 1 for
 // life expectancy at birth only); level k of that slot at (g·A + s)·K + k. Empty is NaN.
+// The life-table columns asked for (l, L, T) are at g·20 + b, written by the kernel in place.
 // The loop allocates nothing: the scratch columns for one group live in one temporary
 // allocation made before the loop, and every output array is allocated once, up front.
 
@@ -17,13 +18,16 @@ extension LifeExpectancy {
     /// finite). The band-set rule does not arise: the layout fixes the bands.
     ///
     /// With `allStartAges` false only life expectancy at birth is reported (one slot per group).
+    /// `columns` asks for life-table columns besides e and its SE (lᵢ, Lᵢ, Tᵢ: what Sullivan's
+    /// and Arriaga's methods build on), 20 per group at g·20 + b, NaN for a suppressed group.
     ///
     /// - Returns: a `LifeExpectancyBatch` (struct of arrays; `estimates(group:)` gives the
     ///   `[Estimate]` that `compute` returns).
     /// - Complexity: O(groupCount · 20 · levels) time; no allocation per group.
     public static func batch(
         deaths: [Double], populations: [Double], groupCount: Int,
-        levels: [ConfidenceLevel] = ConfidenceLevel.defaults, allStartAges: Bool = true
+        levels: [ConfidenceLevel] = ConfidenceLevel.defaults, allStartAges: Bool = true,
+        columns: LifeTableColumns = []
     ) -> LifeExpectancyBatch {
         let bands = bandCount
         precondition(
@@ -41,6 +45,11 @@ extension LifeExpectancy {
         var cellRules = [UInt8](repeating: 0, count: cells)
         var groupRules = [UInt8](repeating: 0, count: groupCount)
         var groupBands = [UInt8](repeating: 0, count: groupCount)
+        func column(_ member: LifeTableColumns) -> [Double] {
+            columns.contains(member) ? [Double](repeating: .nan, count: groupCount * bands) : []
+        }
+        var survivors = column(.survivors), personYears = column(.personYears)
+        var personYearsRemaining = column(.personYearsRemaining)
 
         deaths.withUnsafeBufferPointer { d in
             populations.withUnsafeBufferPointer { p in
@@ -51,13 +60,18 @@ extension LifeExpectancy {
                                 cellRules.withUnsafeMutableBufferPointer { cellRules in
                                     groupRules.withUnsafeMutableBufferPointer { groupRules in
                                         groupBands.withUnsafeMutableBufferPointer { groupBands in
-                                            BatchKernel.run(
-                                                groupCount: groupCount, slots: ages, levelCount: levelCount,
-                                                deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress, z95: z95,
-                                                values: values.baseAddress, lowers: lowers.baseAddress,
-                                                uppers: uppers.baseAddress,
-                                                cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress,
-                                                groupBands: groupBands.baseAddress)
+                                            withMutableBuffers(&survivors, &personYears, &personYearsRemaining) {
+                                                l, bigL, bigT in
+                                                BatchKernel.run(
+                                                    groupCount: groupCount, slots: ages, levelCount: levelCount,
+                                                    deaths: d.baseAddress, populations: p.baseAddress, z: z.baseAddress,
+                                                    z95: z95, values: values.baseAddress, lowers: lowers.baseAddress,
+                                                    uppers: uppers.baseAddress,
+                                                    cellRules: cellRules.baseAddress, groupRules: groupRules.baseAddress,
+                                                    groupBands: groupBands.baseAddress,
+                                                    columns: BatchKernel.ColumnPointers(
+                                                        l: l.nonEmptyBase, bigL: bigL.nonEmptyBase, bigT: bigT.nonEmptyBase))
+                                            }
                                         }
                                     }
                                 }
@@ -70,12 +84,38 @@ extension LifeExpectancy {
         return LifeExpectancyBatch(
             groupCount: groupCount, startAges: Array(startAges.prefix(ages)), levels: levels,
             values: values, lowers: lowers, uppers: uppers,
+            survivors: survivors, personYears: personYears, personYearsRemaining: personYearsRemaining,
             cellRules: cellRules, groupRules: groupRules, groupBands: groupBands)
     }
 }
 
+/// Life-table columns that `LifeExpectancy.batch` can return besides e and its SE.
+public struct LifeTableColumns: OptionSet, Sendable {
+    /// The raw bit set.
+    public let rawValue: Int
+
+    /// Creates a set from its bits.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// lᵢ, the survivors to each band's start age (`LifeTable.survivors`).
+    public static let survivors = LifeTableColumns(rawValue: 1)
+    /// Lᵢ, the person-years lived in each band (`LifeTable.personYears`).
+    public static let personYears = LifeTableColumns(rawValue: 2)
+    /// Tᵢ, the person-years lived from each band's start on (`LifeTable.personYearsRemaining`).
+    public static let personYearsRemaining = LifeTableColumns(rawValue: 4)
+    /// lᵢ, Lᵢ and Tᵢ.
+    public static let all: LifeTableColumns = [.survivors, .personYears, .personYearsRemaining]
+}
+
 /// The loop of `LifeExpectancy.batch` over raw pointers.
 enum BatchKernel {
+    /// Where the life-table columns asked for go, 20 per group at g·20 + b (nil: not asked for).
+    struct ColumnPointers {
+        var l: UnsafeMutablePointer<Double>?
+        var bigL: UnsafeMutablePointer<Double>?
+        var bigT: UnsafeMutablePointer<Double>?
+    }
+
     /// Fills the outputs (pre-set to NaN and 0) for `groupCount` groups of 20 bands.
     /// Pointers may be nil only where their count is 0.
     static func run(
@@ -84,7 +124,8 @@ enum BatchKernel {
         z: UnsafePointer<Double>?, z95: Double,
         values: UnsafeMutablePointer<Double>?, lowers: UnsafeMutablePointer<Double>?,
         uppers: UnsafeMutablePointer<Double>?, cellRules: UnsafeMutablePointer<UInt8>?,
-        groupRules: UnsafeMutablePointer<UInt8>?, groupBands: UnsafeMutablePointer<UInt8>?
+        groupRules: UnsafeMutablePointer<UInt8>?, groupBands: UnsafeMutablePointer<UInt8>?,
+        columns: ColumnPointers = ColumnPointers()
     ) {
         guard groupCount > 0, let deaths, let populations, let values, let cellRules, let groupRules, let groupBands
         else { return }
@@ -93,7 +134,7 @@ enum BatchKernel {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * bands) { scratch in
             let base = scratch.baseAddress!
             let l = base, e = base + 2 * bands, se = base + 3 * bands
-            let out = LifeTableKernel.Pointers(
+            var out = LifeTableKernel.Pointers(
                 n: nil, a: nil, m: nil, q: base + 4 * bands, l: l, d: base + 5 * bands, bigL: base + bands,
                 bigT: nil, e: e, s2: nil, w: nil, se: se)
             LifeTableKernel.standardWidths.withUnsafeBufferPointer { widths in
@@ -106,12 +147,16 @@ enum BatchKernel {
                         groupBands[g] = UInt8(truncatingIfNeeded: failure.band)
                         continue  // outputs stay NaN
                     }
+                    // Columns asked for are written straight into the output, the rest to scratch.
+                    if let column = columns.l { out.l = column + g * bands }
+                    if let column = columns.bigL { out.bigL = column + g * bands }
+                    if let column = columns.bigT { out.bigT = column + g * bands }
                     LifeTableKernel.fill(
                         deaths: d, populations: p, widths: widths, count: bands, firstA: 0.1, out: out)
                     for s in 0..<slots {
                         let cell = g * slots + s
                         let ei = e[s], sei = se[s]
-                        let rule = CellRule.classify(e: ei, se: sei, survivors: l[s], z95: z95)
+                        let rule = CellRule.classify(e: ei, se: sei, survivors: out.l[s], z95: z95)
                         cellRules[cell] = rule.rawValue
                         if rule.valueKept { values[cell] = ei }
                         if rule.limitsKept, let z, let lowers, let uppers {
@@ -149,6 +194,13 @@ public struct LifeExpectancyBatch: Sendable {
     public let lowers: [Double]
     /// Upper limits per group, start age and level; NaN where empty.
     public let uppers: [Double]
+    /// lᵢ per group and band (g·20 + b) when asked for with `columns`, else empty; NaN for a
+    /// suppressed group.
+    public let survivors: [Double]
+    /// Lᵢ per group and band (g·20 + b) when asked for, else empty; NaN for a suppressed group.
+    public let personYears: [Double]
+    /// Tᵢ per group and band (g·20 + b) when asked for, else empty; NaN for a suppressed group.
+    public let personYearsRemaining: [Double]
     /// `CellRule` per group and start age (0 for a suppressed group).
     let cellRules: [UInt8]
     /// `GroupCheck` per group, 0 when the group is computed.

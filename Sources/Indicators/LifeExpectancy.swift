@@ -3,7 +3,7 @@
 // Implementation goals, in priority order: the reference numbers (PHE life expectancy
 // calculator, to 4 decimal places), one set of formulas shared by every entry point (the
 // single-group `compute`, the `LifeTable` columns and the batched kernel in
-// `LifeExpectancy+Batch.swift` all call `LifeTableKernel.fill`), then speed.
+// `LifeExpectancy+Batch.swift` all call `LifeTableKernel.fill`, in `LifeTable.swift`), then speed.
 //
 // Sources:
 //   C. L. Chiang (1984), "The Life Table and its Applications", Robert E. Krieger, Malabar FL
@@ -34,9 +34,7 @@ public enum LifeExpectancy {
     public static let startAges: [Int] = [0, 1] + Array(stride(from: 5, through: 90, by: 5))
 
     /// The canonical labels of the 20 bands: `0`, `1-4`, `5-9`, …, `85-89`, `90+`.
-    public static let bandLabels: [String] = startAges.indices.map { i in
-        AgeBand(start: startAges[i], end: i + 1 < startAges.count ? startAges[i + 1] - 1 : nil).label
-    }
+    public static let bandLabels: [String] = LifeTableKernel.labels(startAges: startAges)
 
     /// The number of bands in a life-table group (20).
     public static var bandCount: Int { startAges.count }
@@ -136,7 +134,7 @@ public enum LifeExpectancy {
     }
 
     /// Why the start ages are not exactly the 20 bands, or nil.
-    private static func bandSetNote(startAges: [Int]) -> String? {
+    static func bandSetNote(startAges: [Int]) -> String? {
         var seen = [Int](repeating: 0, count: bandCount)
         var unexpected: [Int] = []
         for age in startAges {
@@ -249,251 +247,6 @@ enum CellRule: UInt8 {
         case .wideInterval: return "95% interval wider than 20 years"
         case .noSurvivors: return "no survivors to this age"
         case .notFinite: return "zero deaths in band 90+: life expectancy is not finite"
-        }
-    }
-}
-
-// MARK: - The life table
-
-/// The full abridged life table of one group (METHODS.md §5), column by column.
-///
-/// For later methods that need more than e and its SE: healthy life expectancy by
-/// Sullivan's method (Σⱼ≥ᵢ(1 − πⱼ)Lⱼ/lᵢ) and Arriaga's decomposition (lᵢ, Lᵢ, Tᵢ). Every
-/// column has one entry per band, in band order. The formulas are those of
-/// `LifeExpectancy` (Chiang 1984, method II; Silcocks, Jenner, Reza 2001).
-///
-/// `init` does not apply the suppression rules: check a group with
-/// `LifeExpectancy.suppressionNote(startAges:deaths:populations:)` first. On input that
-/// breaks them the columns follow IEEE arithmetic (e.g. zero deaths in the last band give
-/// an infinite e).
-///
-/// ```swift
-/// let table = LifeTable(deaths: deaths, populations: populations)  // 20 bands, ascending
-/// let e0 = table.lifeExpectancy[0]
-/// ```
-public struct LifeTable: Sendable {
-    /// The start age sᵢ of each band.
-    public let startAges: [Int]
-    /// Deaths Dᵢ, as given.
-    public let deaths: [Double]
-    /// Populations Pᵢ, as given.
-    public let populations: [Double]
-    /// nᵢ: the band width sᵢ₊₁ − sᵢ; 2/M for the last, open band.
-    public let intervalWidth: [Double]
-    /// aᵢ: the fraction of the band lived by those who die in it (0.1 at age 0, else 0.5).
-    public let fractionLivedByDying: [Double]
-    /// Mᵢ = Dᵢ/Pᵢ: the age-specific death rate.
-    public let deathRate: [Double]
-    /// qᵢ: the probability of dying in the band, given alive at its start (1 in the last band).
-    public let probabilityOfDying: [Double]
-    /// lᵢ: the number alive at the start of the band, of 100,000 born.
-    public let survivors: [Double]
-    /// dᵢ = lᵢ − lᵢ₊₁: the life-table deaths in the band (d = l in the last band).
-    public let lifeTableDeaths: [Double]
-    /// Lᵢ: the person-years lived in the band.
-    public let personYears: [Double]
-    /// Tᵢ = Σⱼ≥ᵢ Lⱼ: the person-years lived from the start of the band on.
-    public let personYearsRemaining: [Double]
-    /// eᵢ = Tᵢ/lᵢ (0 where lᵢ = 0): life expectancy at the band's start age.
-    public let lifeExpectancy: [Double]
-    /// s²ᵢ: the variance of qᵢ (last band: 4/(D·M²), Silcocks).
-    public let varianceOfProbability: [Double]
-    /// Wᵢ = s²ᵢ·lᵢ²·((1 − aᵢ)nᵢ + eᵢ₊₁)² (last band (l/2)²·s²): the band's variance term.
-    public let varianceTerm: [Double]
-    /// SE(eᵢ) = √(Σⱼ≥ᵢ Wⱼ)/lᵢ (NaN where lᵢ = 0).
-    public let standardError: [Double]
-
-    /// Builds the table for bands in ascending order of start age (default: the 20 standard bands).
-    ///
-    /// The first band's a is 0.1 when it starts at age 0; every other a is 0.5.
-    /// - Precondition: the three arrays have the same, non-zero length, and start ages increase.
-    /// - Complexity: O(bands).
-    public init(deaths: [Double], populations: [Double], startAges: [Int] = LifeExpectancy.startAges) {
-        precondition(
-            !deaths.isEmpty && deaths.count == populations.count && deaths.count == startAges.count,
-            "a life table needs one death count and one population per start age")
-        precondition(zip(startAges, startAges.dropFirst()).allSatisfy { $0 < $1 }, "start ages must increase")
-        let count = deaths.count
-        var columns = LifeTableKernel.Columns(count: count)
-        let widths = LifeTableKernel.widths(startAges: startAges)
-        let firstA = startAges[0] == 0 ? 0.1 : 0.5
-        deaths.withUnsafeBufferPointer { d in
-            populations.withUnsafeBufferPointer { p in
-                widths.withUnsafeBufferPointer { n in
-                    columns.withPointers { out in
-                        LifeTableKernel.fill(
-                            deaths: d.baseAddress!, populations: p.baseAddress!, widths: n.baseAddress!,
-                            count: count, firstA: firstA, out: out)
-                    }
-                }
-            }
-        }
-        self.startAges = startAges
-        self.deaths = deaths
-        self.populations = populations
-        self.intervalWidth = columns.n
-        self.fractionLivedByDying = columns.a
-        self.deathRate = columns.m
-        self.probabilityOfDying = columns.q
-        self.survivors = columns.l
-        self.lifeTableDeaths = columns.d
-        self.personYears = columns.bigL
-        self.personYearsRemaining = columns.bigT
-        self.lifeExpectancy = columns.e
-        self.varianceOfProbability = columns.s2
-        self.varianceTerm = columns.w
-        self.standardError = columns.se
-    }
-}
-
-// MARK: - The kernel shared by every entry point
-
-/// The life-table arithmetic over raw pointers, shared by `LifeTable`, `compute` and the batch.
-enum LifeTableKernel {
-    /// The radix of the life table, l₁.
-    static let radix = 100_000.0
-
-    /// nᵢ = sᵢ₊₁ − sᵢ for all but the last band (whose width is 2/M, set by `fill`).
-    static func widths(startAges: [Int]) -> [Double] {
-        zip(startAges, startAges.dropFirst()).map { Double($1 - $0) }
-    }
-
-    /// The standard widths 1, 4, 5, …, 5 (19 entries).
-    static let standardWidths: [Double] = widths(startAges: LifeExpectancy.startAges)
-
-    /// Output pointers, each to `count` doubles. The columns the backward pass reads (l, q,
-    /// d, L) and the results (e, SE) are always written; the optional ones only when asked for.
-    struct Pointers {
-        var n: UnsafeMutablePointer<Double>?
-        var a: UnsafeMutablePointer<Double>?
-        var m: UnsafeMutablePointer<Double>?
-        var q: UnsafeMutablePointer<Double>
-        var l: UnsafeMutablePointer<Double>
-        var d: UnsafeMutablePointer<Double>
-        var bigL: UnsafeMutablePointer<Double>
-        var bigT: UnsafeMutablePointer<Double>?
-        var e: UnsafeMutablePointer<Double>
-        var s2: UnsafeMutablePointer<Double>?
-        var w: UnsafeMutablePointer<Double>?
-        var se: UnsafeMutablePointer<Double>
-    }
-
-    /// Owned storage for every column (used by `LifeTable`).
-    struct Columns {
-        var n, a, m, q, l, d, bigL, bigT, e, s2, w, se: [Double]
-
-        init(count: Int) {
-            let zero = [Double](repeating: 0, count: count)
-            (n, a, m, q, l, d, bigL, bigT, e, s2, w, se) = (
-                zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero
-            )
-        }
-
-        mutating func withPointers(_ body: (Pointers) -> Void) {
-            n.withUnsafeMutableBufferPointer { n in
-                a.withUnsafeMutableBufferPointer { a in
-                    m.withUnsafeMutableBufferPointer { m in
-                        q.withUnsafeMutableBufferPointer { q in
-                            l.withUnsafeMutableBufferPointer { l in
-                                d.withUnsafeMutableBufferPointer { d in
-                                    bigL.withUnsafeMutableBufferPointer { bigL in
-                                        bigT.withUnsafeMutableBufferPointer { bigT in
-                                            e.withUnsafeMutableBufferPointer { e in
-                                                s2.withUnsafeMutableBufferPointer { s2 in
-                                                    w.withUnsafeMutableBufferPointer { w in
-                                                        se.withUnsafeMutableBufferPointer { se in
-                                                            body(
-                                                                Pointers(
-                                                                    n: n.baseAddress, a: a.baseAddress, m: m.baseAddress,
-                                                                    q: q.baseAddress!,
-                                                                    l: l.baseAddress!, d: d.baseAddress!, bigL: bigL.baseAddress!,
-                                                                    bigT: bigT.baseAddress,
-                                                                    e: e.baseAddress!, s2: s2.baseAddress, w: w.baseAddress,
-                                                                    se: se.baseAddress!))
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Fills the life table of one group: `count` bands in ascending order, `widths` has
-    /// `count − 1` entries. No validation; IEEE arithmetic throughout.
-    @inline(__always)
-    static func fill(
-        deaths dIn: UnsafePointer<Double>, populations pIn: UnsafePointer<Double>,
-        widths: UnsafePointer<Double>, count: Int, firstA: Double, out: Pointers
-    ) {
-        let last = count - 1
-        // Forward pass: M, q, l, d, L for the closed bands.
-        var l = radix
-        for i in 0..<last {
-            let deaths = dIn[i], population = pIn[i]
-            let n = widths[i]
-            let a = i == 0 ? firstA : 0.5
-            let m = deaths / population
-            let nm = n * m
-            // Chiang's q, capped at 1 where the deaths exceed what the band can hold
-            // (Dᵢ > Pᵢ/(nᵢaᵢ) makes the formula exceed 1).
-            let q = deaths > population / (n * a) ? 1.0 : nm / (1 + nm * (1 - a))
-            let lNext = l * (1 - q)
-            let d = l - lNext
-            out.l[i] = l
-            out.q[i] = q
-            out.d[i] = d
-            out.bigL[i] = n * (lNext + a * d)
-            out.n?[i] = n
-            out.a?[i] = a
-            out.m?[i] = m
-            l = lNext
-        }
-        // The open last band: q = 1, d = l, L = l/M, n = 2/M.
-        let mLast = dIn[last] / pIn[last]
-        out.l[last] = l
-        out.q[last] = 1
-        out.d[last] = l
-        out.bigL[last] = l / mLast
-        out.n?[last] = 2 / mLast
-        out.a?[last] = 0.5
-        out.m?[last] = mLast
-        // Backward pass: T, e, s², W, SE.
-        var t = out.bigL[last]
-        let lastE = l > 0 ? t / l : 0
-        let lastS2 = 4 / (dIn[last] * mLast * mLast)
-        let lastW = (l / 2) * (l / 2) * lastS2
-        var sumW = lastW
-        out.bigT?[last] = t
-        out.e[last] = lastE
-        out.s2?[last] = lastS2
-        out.w?[last] = lastW
-        out.se[last] = l > 0 ? sumW.squareRoot() / l : .nan
-        var eNext = lastE
-        var i = last - 1
-        while i >= 0 {
-            let li = out.l[i]
-            t += out.bigL[i]
-            let e = li > 0 ? t / li : 0
-            let q = out.q[i]
-            let s2 = out.d[i] == 0 ? 0 : q * q * (1 - q) / dIn[i]
-            let a = i == 0 ? firstA : 0.5
-            let span = (1 - a) * widths[i] + eNext
-            let w = s2 * li * li * span * span
-            sumW += w
-            out.bigT?[i] = t
-            out.e[i] = e
-            out.s2?[i] = s2
-            out.w?[i] = w
-            out.se[i] = li > 0 ? sumW.squareRoot() / li : .nan
-            eNext = e
-            i -= 1
         }
     }
 }

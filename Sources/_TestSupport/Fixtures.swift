@@ -18,6 +18,11 @@ public enum Fixtures {
         shared.appendingPathComponent("reference/phe").appendingPathComponent(name)
     }
 
+    /// A file in `../shared/reference/methods/` (worked examples for METHODS.md §9–§14).
+    public static func methodsReference(_ name: String) -> URL {
+        shared.appendingPathComponent("reference/methods").appendingPathComponent(name)
+    }
+
     /// Reads a small CSV fixture into rows keyed by header name (BOM stripped, RFC 4180 quotes).
     public static func table(_ url: URL) throws -> [[String: String]] {
         let (header, rows) = try rawTable(url)
