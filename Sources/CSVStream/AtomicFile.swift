@@ -37,6 +37,8 @@ public final class AtomicFile {
     private let temporaryPath: String?
     private var descriptor: Int32
     private var state = State.open
+    /// The first write error: later writes and the commit throw it again.
+    private var failure: CSVError?
 
     private enum State {
         case open, committed, discarded
@@ -100,9 +102,11 @@ public final class AtomicFile {
 
     /// Writes all of `bytes`, retrying short writes and `EINTR`.
     ///
+    /// After a failure, every later write and ``commit()`` throws the same error.
     /// - Throws: ``CSVError/cannotWrite(file:reason:)``; a temporary file is then removed.
     /// - Complexity: O(*n*) in the number of bytes.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(CSVError) {
+        if let failure { throw failure }
         precondition(state == .open, "AtomicFile written after commit() or discard()")
         guard let base = bytes.baseAddress else { return }
         var offset = 0
@@ -110,9 +114,10 @@ public final class AtomicFile {
             let n = systemWrite(descriptor, base + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                let reason = systemMessage(errno)
+                let error = CSVError.cannotWrite(file: path, reason: systemMessage(errno))
+                failure = error
                 discard()
-                throw CSVError.cannotWrite(file: path, reason: reason)
+                throw error
             }
             offset += n
         }
@@ -142,6 +147,7 @@ public final class AtomicFile {
     /// - Throws: ``CSVError/cannotWrite(file:reason:)`` if `fsync`, `close` or `rename` fails;
     ///   the temporary file is then removed and the target left as it was.
     public func commit() throws(CSVError) {
+        if let failure { throw failure }
         guard state == .open else {
             precondition(state == .committed, "AtomicFile committed after discard()")
             return
