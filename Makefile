@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN := .build/release/healthgap
 
-.PHONY: all deps build test demo england-data england-benchmark bench lint clean
+.PHONY: all deps build test demo england-data england-benchmark bench lint fuzz clean
 
 all: build
 
@@ -34,8 +34,14 @@ england-benchmark: england-data
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark thresholds check
 
+# libFuzzer targets (Fuzz/, scripts/fuzz.sh): each target in turn for SECONDS; crashes are kept in
+# .build/fuzz/artifacts/<target>/ and each becomes a regression test in Tests/CSVStreamTests.
+SECONDS ?= 60
+fuzz: deps
+	@for target in $$(bash scripts/fuzz.sh list); do bash scripts/fuzz.sh $$target $(SECONDS) || exit 1; done
+
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks/BenchmarkSupport Benchmarks/SIIInputs Benchmarks/CSVReaders Benchmarks/SII Benchmarks/LifeTable Benchmarks/LifeTableInputs Benchmarks/HealthyLifeExpectancy Benchmarks/Decomposition Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile
+	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Benchmarks/BenchmarkSupport Benchmarks/SIIInputs Benchmarks/CSVReaders Benchmarks/SII Benchmarks/LifeTable Benchmarks/LifeTableInputs Benchmarks/HealthyLifeExpectancy Benchmarks/Decomposition Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile
 
 clean:
 	rm -rf .build demo

@@ -1,5 +1,7 @@
 // Errors are data: every case records where the problem is (file, line, column, column name)
 // and the offending text; `description` is the one place that turns them into a sentence.
+// Text taken from the input is cut to ``CSVError/excerptLength`` characters when the error is
+// made, so an error about a megabyte-long field holds (and prints) a short excerpt of it.
 
 /// A problem reading or writing a CSV file, with the file, line, column and text that caused it.
 ///
@@ -27,6 +29,22 @@ public enum CSVError: Error, CustomStringConvertible, Equatable, Sendable {
     case duplicateColumn(file: String, column: String, matches: [String])
     /// A value parsed but is not allowed (for example a negative count); `expected` says what is.
     case invalidValue(file: String, line: Int, column: Int, columnName: String?, text: String, expected: String)
+    /// The input has no bytes (or only line breaks), so it has no header.
+    case emptyFile(file: String)
+    /// A field is longer than ``CSVReader/Options/maxFieldBytes`` bytes.
+    case fieldTooLong(file: String, line: Int, column: Int, columnName: String?, limit: Int)
+    /// A record has more than ``CSVReader/Options/maxColumns`` fields.
+    case tooManyFields(file: String, line: Int, limit: Int)
+    /// A record is longer than ``CSVReader/Options/maxRecordBytes`` bytes.
+    case recordTooLong(file: String, line: Int, limit: Int)
+    /// A field read as text is not valid UTF-8; `text` shows it with U+FFFD for the bad bytes.
+    case invalidUTF8(file: String, line: Int, column: Int, columnName: String?, text: String)
+
+    /// The most characters of input text an error keeps; longer text is cut and ends in "…".
+    public static let excerptLength = 200
+
+    /// The most column names a header error lists; the rest are counted.
+    public static let listedColumns = 20
 
     /// The path (or in-memory name) of the file the error is about.
     public var file: String {
@@ -35,7 +53,9 @@ public enum CSVError: Error, CustomStringConvertible, Equatable, Sendable {
             .unterminatedQuote(let file, _, _, _), .unexpectedQuote(let file, _, _, _, _),
             .wrongFieldCount(let file, _, _, _), .badNumber(let file, _, _, _, _),
             .missingColumn(let file, _, _), .duplicateColumn(let file, _, _),
-            .invalidValue(let file, _, _, _, _, _):
+            .invalidValue(let file, _, _, _, _, _), .emptyFile(let file),
+            .fieldTooLong(let file, _, _, _, _), .tooManyFields(let file, _, _), .recordTooLong(let file, _, _),
+            .invalidUTF8(let file, _, _, _, _):
             return file
         }
     }
@@ -45,14 +65,15 @@ public enum CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .unterminatedQuote(_, let line, _, _), .unexpectedQuote(_, let line, _, _, _),
             .wrongFieldCount(_, let line, _, _), .badNumber(_, let line, _, _, _),
-            .invalidValue(_, let line, _, _, _, _):
+            .invalidValue(_, let line, _, _, _, _), .fieldTooLong(_, let line, _, _, _),
+            .tooManyFields(_, let line, _), .recordTooLong(_, let line, _), .invalidUTF8(_, let line, _, _, _):
             return line
-        case .cannotOpen, .cannotWrite, .gzip, .missingColumn, .duplicateColumn:
+        case .cannotOpen, .cannotWrite, .gzip, .missingColumn, .duplicateColumn, .emptyFile:
             return nil
         }
     }
 
-    /// One sentence naming the file, line, column and offending text.
+    /// One sentence naming the file, line, column and offending text, and what to do about it.
     ///
     /// For example `counts.csv:12: column 5 (population): "12x" is not a number`.
     public var description: String {
@@ -72,20 +93,65 @@ public enum CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         case .badNumber(let file, let line, let column, let name, let text):
             return "\(Self.place(file, line, column, name)): \(Self.literal(text)) is not a number"
         case .missingColumn(let file, let column, let available):
-            let list = available.map { Self.literal($0) }.joined(separator: ", ")
-            return "\(file): no column named \(Self.literal(column)); the columns are \(list)"
+            return "\(file): no column named \(Self.literal(column)); the columns are \(Self.list(available))"
         case .duplicateColumn(let file, let column, let matches):
-            let list = matches.map { Self.literal($0) }.joined(separator: ", ")
-            return "\(file): column name \(Self.literal(column)) is ambiguous: it matches \(list)"
+            return "\(file): column name \(Self.literal(column)) is ambiguous: it matches \(Self.list(matches))"
         case .invalidValue(let file, let line, let column, let name, let text, let expected):
             return "\(Self.place(file, line, column, name)): \(Self.literal(text)) is not allowed: expected \(expected)"
+        case .emptyFile(let file):
+            return "\(file): file is empty: expected a header line with column names (such as \"area,count\"), "
+                + "then one line per row"
+        case .fieldTooLong(let file, let line, let column, let name, let limit):
+            return "\(Self.place(file, line, column, name)): field is longer than \(limit) bytes (the limit): "
+                + "check that the file is CSV and that every quote is closed"
+        case .tooManyFields(let file, let line, let limit):
+            let what = line == 1 ? "the header has" : "a record has"
+            return "\(file):\(line): \(what) more than \(limit) fields (the limit): "
+                + "check that the file is comma-separated CSV"
+        case .recordTooLong(let file, let line, let limit):
+            return "\(file):\(line): record is longer than \(limit) bytes (the limit): "
+                + "check that the file is CSV with line breaks between records"
+        case .invalidUTF8(let file, let line, let column, let name, let text):
+            return "\(Self.place(file, line, column, name)): \(Self.literal(text)) is not valid UTF-8: "
+                + "save the file as UTF-8"
         }
     }
 
     /// `file:line: column c (name)`.
     private static func place(_ file: String, _ line: Int, _ column: Int, _ name: String?) -> String {
-        if let name { return "\(file):\(line): column \(column) (\(name))" }
+        if let name { return "\(file):\(line): column \(column) (\(Self.excerpt(name)))" }
         return "\(file):\(line): column \(column)"
+    }
+
+    /// Column names as literals, the first ``listedColumns`` of them, then how many more there are.
+    private static func list(_ names: [String]) -> String {
+        var out = names.prefix(listedColumns).map { literal($0) }.joined(separator: ", ")
+        if names.count > listedColumns { out += " and \(names.count - listedColumns) more" }
+        return out
+    }
+
+    /// `text` cut to ``excerptLength`` Unicode scalars, ending in "…" when it was cut.
+    ///
+    /// - Complexity: O(min(*n*, ``excerptLength``)).
+    public static func excerpt(_ text: String) -> String {
+        var scalars = text.unicodeScalars.makeIterator()
+        var out = String.UnicodeScalarView()
+        for _ in 0..<excerptLength {
+            guard let scalar = scalars.next() else { return String(out) }
+            out.append(scalar)
+        }
+        guard scalars.next() != nil else { return String(out) }
+        return String(out) + "…"
+    }
+
+    /// The excerpt of UTF-8 `bytes` (invalid sequences shown as U+FFFD), decoding at most what it shows.
+    ///
+    /// - Complexity: O(min(*n*, 4 · ``excerptLength``)).
+    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // 4 bytes per scalar at most, so the prefix holds more than `excerptLength` scalars when cut.
+        let limit = 4 * excerptLength + 4
+        guard bytes.count > limit else { return excerpt(String(decoding: bytes, as: UTF8.self)) }
+        return excerpt(String(decoding: UnsafeBufferPointer(rebasing: bytes[..<limit]), as: UTF8.self))
     }
 
     /// The text in double quotes, with quotes, backslashes and line breaks escaped and long text cut short.
@@ -93,7 +159,7 @@ public enum CSVError: Error, CustomStringConvertible, Equatable, Sendable {
         var out = "\""
         var count = 0
         for ch in text.unicodeScalars {
-            if count == 60 {
+            if count == excerptLength {
                 out += "…"
                 break
             }

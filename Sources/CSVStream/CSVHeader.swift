@@ -50,7 +50,7 @@ public struct CSVHeader: Sendable, Equatable {
     ///   the columns there are; ``CSVError/duplicateColumn(file:column:matches:)`` when the deciding
     ///   name matches more than one column.
     /// - Complexity: O(*c* · *a*) for *c* columns and *a* aliases.
-    public func requireIndex(of name: String, aliases: [String] = []) throws -> Int {
+    public func requireIndex(of name: String, aliases: [String] = []) throws(CSVError) -> Int {
         for candidate in [name] + aliases {
             let key = Self.normalise(candidate)
             let hits = keys.indices.filter { keys[$0] == key }

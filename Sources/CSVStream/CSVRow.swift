@@ -38,18 +38,45 @@ public struct CSVRow {
         return UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
     }
 
-    /// Field `i` as a string (decoded; invalid UTF-8 is repaired with U+FFFD).
+    /// Field `i` as a string, invalid UTF-8 repaired with U+FFFD (for messages; see ``string(_:)``).
     ///
     /// - Complexity: O(*n*) in the field's length; allocates the string.
     public subscript(i: Int) -> String {
         String(decoding: bytes(i), as: UTF8.self)
     }
 
-    /// All fields as strings.
+    /// All fields as strings, invalid UTF-8 repaired with U+FFFD (see ``strings()``).
     ///
     /// - Complexity: O(*n*) in the row's length; allocates.
     public var fields: [String] {
         (0..<count).map { self[$0] }
+    }
+
+    /// Field `i` as a string, checked to be UTF-8: the accessor for text that is kept or compared.
+    ///
+    /// - Throws: ``CSVError/invalidUTF8(file:line:column:columnName:text:)`` naming the line and
+    ///   column, with the text shown with U+FFFD for the bad bytes.
+    /// - Complexity: O(*n*) in the field's length; allocates the string.
+    public func string(_ i: Int) throws(CSVError) -> String {
+        let field = bytes(i)
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw CSVError.invalidUTF8(
+                file: reader.file, line: line, column: i + 1, columnName: columnName(i),
+                text: CSVError.excerpt(field))
+        }
+        return text
+    }
+
+    /// All fields as strings, each checked to be UTF-8.
+    ///
+    /// - Throws: ``CSVError/invalidUTF8(file:line:column:columnName:text:)`` for the first field
+    ///   that is not UTF-8.
+    /// - Complexity: O(*n*) in the row's length; allocates.
+    public func strings() throws(CSVError) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(count)
+        for i in 0..<count { out.append(try string(i)) }
+        return out
     }
 
     /// Whether field `i` was enclosed in quotes in the file.
@@ -75,7 +102,7 @@ public struct CSVRow {
     /// - Throws: ``CSVError/badNumber(file:line:column:columnName:text:)`` for anything else.
     /// - Complexity: O(*n*) in the field's length; allocates only for more than 19 significant
     ///   digits or exponents beyond ±22.
-    public func double(_ i: Int) throws -> Double? {
+    public func double(_ i: Int) throws(CSVError) -> Double? {
         let field = bytes(i)
         if let value = parseDecimal(field, grouping: spans[i].flags & FieldSpan.quoted != 0) { return value }
         if isMissingToken(field) { return nil }
@@ -89,7 +116,7 @@ public struct CSVRow {
     /// - Throws: ``CSVError/badNumber(file:line:column:columnName:text:)`` for anything else,
     ///   including values outside `Int`'s range.
     /// - Complexity: O(*n*) in the field's length.
-    public func int(_ i: Int) throws -> Int? {
+    public func int(_ i: Int) throws(CSVError) -> Int? {
         let field = bytes(i)
         if let value = parseInteger(field, grouping: spans[i].flags & FieldSpan.quoted != 0) { return value }
         if isMissingToken(field) { return nil }
@@ -105,12 +132,14 @@ public struct CSVRow {
     /// for callers that parsed a value but cannot accept it; `expected` says what is allowed.
     public func invalidValue(_ i: Int, expected: String) -> CSVError {
         .invalidValue(
-            file: reader.file, line: line, column: i + 1, columnName: columnName(i), text: self[i], expected: expected)
+            file: reader.file, line: line, column: i + 1, columnName: columnName(i), text: CSVError.excerpt(bytes(i)),
+            expected: expected)
     }
 
     /// The `badNumber` error for field `i`.
     @inline(never)
     private func badNumber(_ i: Int) -> CSVError {
-        .badNumber(file: reader.file, line: line, column: i + 1, columnName: columnName(i), text: self[i])
+        .badNumber(
+            file: reader.file, line: line, column: i + 1, columnName: columnName(i), text: CSVError.excerpt(bytes(i)))
     }
 }

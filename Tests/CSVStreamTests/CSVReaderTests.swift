@@ -57,7 +57,8 @@ struct CSVReaderTests {
 
     @Test func emptyFieldsAndInputs() throws {
         #expect(try parse("a,b,c\n,,\n\"\",,\"\"\n").rows == [["", "", ""], ["", "", ""]])
-        #expect(try parse("") == Parsed(header: [], rows: [], lines: []))
+        #expect(parseError("") == .emptyFile(file: "test.csv"))
+        #expect(parseError("\r\n\n\r") == .emptyFile(file: "test.csv"))
         #expect(try parse("a,b") == Parsed(header: ["a", "b"], rows: [], lines: []))
     }
 

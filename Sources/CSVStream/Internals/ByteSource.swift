@@ -1,6 +1,10 @@
-// Where the reader's bytes come from: a memory buffer, a plain file, or a gzip stream inflated on
-// a second thread (see GzipSource.swift). Every source hands out bytes through one call, so the
-// record scanner never knows which one it is reading.
+// Where the reader's bytes come from: a memory buffer, a file (or pipe, or device), or a gzip
+// stream inflated on a second thread (see GzipSource.swift). Every source hands out bytes through
+// one call, so the record scanner never knows which one it is reading.
+//
+// A file that is not a regular file (a FIFO such as `<(zcat x.gz)`, a character device) is read
+// once, front to back: the two bytes read to recognise gzip are handed back before the rest, never
+// re-read with `pread`, which fails on a pipe.
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +15,7 @@
 /// A stream of bytes read in chunks.
 protocol ByteSource: AnyObject {
     /// Copies up to `capacity` bytes into `destination` and returns how many; 0 means the end.
-    func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int
+    func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws(CSVError) -> Int
 }
 
 /// Bytes already in memory, handed out in chunks of the caller's size.
@@ -33,26 +37,36 @@ final class MemorySource: ByteSource {
     }
 }
 
-/// An open file descriptor read with `read(2)`; closed when the source is released.
+/// An open file descriptor read with `read(2)`, after any bytes already taken from it; closed when
+/// the source is released.
 final class FileSource: ByteSource {
     private let descriptor: Int32
     private let name: String
+    private var prefix: [UInt8]
 
-    init(descriptor: Int32, name: String) {
+    /// Reads `prefix` (bytes already read from `descriptor`), then the rest of `descriptor`.
+    init(descriptor: Int32, name: String, prefix: [UInt8] = []) {
         self.descriptor = descriptor
         self.name = name
+        self.prefix = prefix
     }
 
     deinit { _ = close(descriptor) }
 
-    func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
-        try readRetrying(descriptor, destination, capacity, name: name)
+    func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws(CSVError) -> Int {
+        if !prefix.isEmpty {
+            let n = min(capacity, prefix.count)
+            for k in 0..<n { destination[k] = prefix[k] }
+            prefix.removeFirst(n)
+            return n
+        }
+        return try readRetrying(descriptor, destination, capacity, name: name)
     }
 }
 
 /// `read(2)`, retried on `EINTR`; a failure becomes ``CSVError/cannotOpen(file:reason:)``.
 func readRetrying(_ descriptor: Int32, _ destination: UnsafeMutablePointer<UInt8>, _ capacity: Int, name: String)
-    throws -> Int
+    throws(CSVError) -> Int
 {
     while true {
         let n = read(descriptor, destination, capacity)
@@ -67,23 +81,63 @@ func systemMessage(_ code: Int32) -> String {
     String(cString: strerror(code))
 }
 
+/// The kind of file a `stat` mode describes, in words, for messages ("a directory", "a FIFO").
+func fileKind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFREG: return "a regular file"
+    case S_IFDIR: return "a directory"
+    case S_IFIFO: return "a FIFO (named pipe)"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFLNK: return "a symbolic link"
+    case S_IFSOCK: return "a socket"
+    default: return "not a regular file"
+    }
+}
+
 /// Opens `path` as a plain or gzip source, deciding by the gzip magic bytes `1f 8b`.
 ///
 /// A path ending in `.gz` whose content is not gzip is an error rather than being read as text.
-func openSource(path: String, chunkSize: Int) throws -> any ByteSource {
+/// A directory is refused; a pipe or device is read once, as a stream.
+func openSource(path: String, chunkSize: Int) throws(CSVError) -> any ByteSource {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
         throw CSVError.cannotOpen(file: path, reason: systemMessage(errno))
     }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+        let reason = systemMessage(errno)
+        _ = close(descriptor)
+        throw CSVError.cannotOpen(file: path, reason: reason)
+    }
+    if status.st_mode & S_IFMT == S_IFDIR {
+        _ = close(descriptor)
+        throw CSVError.cannotOpen(file: path, reason: "it is a directory: give the path of a CSV file")
+    }
+    // The first two bytes, read (not `pread`) so that a pipe is consumed exactly once.
+    var prefix: [UInt8] = []
     var magic: (UInt8, UInt8) = (0, 0)
-    let got = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
-    let isGzip = got == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+    while prefix.count < 2 {
+        let got = withUnsafeMutableBytes(of: &magic) { raw in
+            read(descriptor, raw.baseAddress.unsafelyUnwrapped, 2 - prefix.count)
+        }
+        if got < 0 && errno == EINTR { continue }
+        if got < 0 {
+            let reason = systemMessage(errno)
+            _ = close(descriptor)
+            throw CSVError.cannotOpen(file: path, reason: reason)
+        }
+        if got == 0 { break }
+        prefix.append(magic.0)
+        if got == 2 { prefix.append(magic.1) }
+    }
+    let isGzip = prefix == [0x1f, 0x8b]
     if isGzip {
-        return GzipSource(input: .descriptor(descriptor), name: path, chunkSize: chunkSize)
+        return GzipSource(input: .descriptor(descriptor, prefix: prefix), name: path, chunkSize: chunkSize)
     }
     if path.hasSuffix(".gz") {
         _ = close(descriptor)
         throw CSVError.gzip(file: path, reason: "not in gzip format")
     }
-    return FileSource(descriptor: descriptor, name: path)
+    return FileSource(descriptor: descriptor, name: path, prefix: prefix)
 }

@@ -17,8 +17,9 @@ internal import Foundation
 
 /// Where compressed bytes come from.
 enum CompressedInput: @unchecked Sendable {
-    /// An open file descriptor, closed by the producer when it finishes.
-    case descriptor(Int32)
+    /// An open file descriptor, closed by the producer when it finishes, after `prefix`: bytes
+    /// already read from it (the magic number, when the descriptor is a pipe that cannot be re-read).
+    case descriptor(Int32, prefix: [UInt8])
     /// Bytes in memory.
     case memory([UInt8])
 }
@@ -40,7 +41,7 @@ final class GzipSource: ByteSource {
 
     deinit { pipeline.cancelAndWait() }
 
-    func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+    func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws(CSVError) -> Int {
         while true {
             if let index = current {
                 let available = pipeline.lengths[index] - offset
@@ -97,7 +98,7 @@ final class GzipPipeline: @unchecked Sendable {
     /// Hands back the buffer the reader has emptied (if any) and waits for the next full one;
     /// nil at the end of the stream.
     /// - Throws: ``CSVError/gzip(file:reason:)`` once the queued data is used up, if inflating failed.
-    func exchange(returning emptied: Int?) throws -> Int? {
+    func exchange(returning emptied: Int?) throws(CSVError) -> Int? {
         condition.lock()
         defer { condition.unlock() }
         if let emptied {
@@ -132,7 +133,7 @@ final class GzipPipeline: @unchecked Sendable {
             inflateEnd(stream)
             stream.deallocate()
             inputBuffer.deallocate()
-            if case .descriptor(let descriptor) = input { _ = close(descriptor) }
+            if case .descriptor(let descriptor, _) = input { _ = close(descriptor) }
             condition.lock()
             exited = true
             condition.broadcast()
@@ -144,6 +145,7 @@ final class GzipPipeline: @unchecked Sendable {
         }
         var inputEnded = false
         var atMemberEnd = false
+        var prefixUsed = false
         while true {
             guard let index = takeFreeBuffer() else { return }
             let output = buffers[index]
@@ -153,12 +155,22 @@ final class GzipPipeline: @unchecked Sendable {
                 if stream.pointee.avail_in == 0 && !inputEnded {
                     let n: Int
                     switch input {
-                    case .descriptor(let descriptor):
-                        do {
-                            n = try readRetrying(descriptor, inputBuffer, inputSize, name: name)
-                        } catch {
-                            publish(failure: "read failed: \(systemMessage(errno))")
-                            return
+                    case .descriptor(let descriptor, let prefix):
+                        if !prefixUsed && !prefix.isEmpty {
+                            prefixUsed = true
+                            n = prefix.count
+                            for k in 0..<n { inputBuffer[k] = prefix[k] }
+                        } else {
+                            do {
+                                n = try readRetrying(descriptor, inputBuffer, inputSize, name: name)
+                            } catch {
+                                if case .cannotOpen(_, let reason) = error {
+                                    publish(failure: "read failed: \(reason)")
+                                } else {
+                                    publish(failure: "read failed: \(error)")
+                                }
+                                return
+                            }
                         }
                     case .memory(let bytes):
                         n = min(inputSize, bytes.count - memoryOffset)

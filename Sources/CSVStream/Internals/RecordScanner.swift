@@ -14,6 +14,22 @@
 //
 // Quoted fields are recorded without their quotes; a quoted field with doubled quotes is
 // un-doubled in place once its record is complete (the decoded text is never longer).
+//
+// Limits (`ScanLimits`) bound the memory any input can take: a field, a record's byte length and
+// its field count are checked when a record is complete and, for a record still being read, each
+// time the scan runs out of buffer, so a line that never ends (`/dev/zero`, a gzip bomb) fails
+// once it passes a limit instead of growing the buffer without end.
+//
+// Blank lines are deferred: a run of them is consumed in one pass and counted, then handed out
+// one record of one empty field at a time if more records follow, or dropped at the end of the
+// input. So trailing blank lines cost no buffer however many there are.
+
+/// The most a reader accepts before it stops with an error (see ``CSVReader/Options``).
+struct ScanLimits {
+    var fieldBytes: Int
+    var fields: Int
+    var recordBytes: Int
+}
 
 /// A field's bytes in the reader's buffer, `start..<end`, with how it was written.
 struct FieldSpan {
@@ -35,6 +51,8 @@ enum ScanOutcome {
     case needMore
     /// No records remain (trailing blank lines are consumed).
     case endOfInput
+    /// Blank lines were consumed and deferred; scan again.
+    case skipped
 }
 
 private let comma: UInt8 = 0x2C
@@ -48,6 +66,7 @@ struct RecordScanner: ~Copyable {
     let file: String
     private let source: any ByteSource
     private let chunkSize: Int
+    private let limits: ScanLimits
     /// The header's names once read (empty while the header itself is scanned), for errors.
     var columnNames: [String] = []
     // The input window: bytes [start, end) of `buffer` are read but not yet consumed.
@@ -67,10 +86,14 @@ struct RecordScanner: ~Copyable {
     private(set) var rowsRead = 0
     /// Whether a record with fewer fields than the header is padded with empty fields (`Options.allowsShortRecords`).
     var allowsShortRecords = false
+    // Blank lines consumed but not yet handed out, and the line of the first of them.
+    private var deferredBlankLines = 0
+    private var deferredBlankLine = 0
 
-    init(source: any ByteSource, file: String, chunkSize: Int) {
+    init(source: any ByteSource, file: String, chunkSize: Int, limits: ScanLimits) {
         self.source = source
         self.file = file
+        self.limits = limits
         self.chunkSize = max(chunkSize, 1)  // `Options.chunkSize` is a settable var
         capacity = max(chunkSize, 64)
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -82,25 +105,36 @@ struct RecordScanner: ~Copyable {
         spans.deallocate()
     }
 
-    /// Skips a byte-order mark and reads the first record; returns its fields, trimmed (none if the input is empty).
-    mutating func readHeader() throws -> [String] {
+    /// Skips a byte-order mark and reads the first record; returns its fields, trimmed.
+    ///
+    /// - Throws: ``CSVError/emptyFile(file:)`` when there is no record (no bytes, or only line
+    ///   breaks); ``CSVError/invalidUTF8(file:line:column:columnName:text:)`` for a name that is
+    ///   not UTF-8; and the errors of scanning.
+    mutating func readHeader() throws(CSVError) -> [String] {
         while end - start < 3 && !sourceEnded { try refill() }
         if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
             start += 3
         }
-        guard try advance() else { return [] }
-        return (0..<fieldCount).map { i in
+        guard try advance() else { throw CSVError.emptyFile(file: file) }
+        var names: [String] = []
+        names.reserveCapacity(fieldCount)
+        for i in 0..<fieldCount {
             let span = spans[i]
             let raw = UnsafeBufferPointer(start: buffer + span.start, count: span.end - span.start)
-            return String(decoding: raw, as: UTF8.self).trimmingWhitespace()
+            guard let name = String(validating: raw, as: UTF8.self) else {
+                throw CSVError.invalidUTF8(
+                    file: file, line: recordLine, column: i + 1, columnName: nil, text: CSVError.excerpt(raw))
+            }
+            names.append(name.trimmingWhitespace())
         }
+        return names
     }
 
     /// Scans the next data row of `reader`; nil at the end of the input.
     ///
     /// - Throws: `wrongFieldCount` (after moving past the row) when its field count is not the header's
     ///   (fewer fields are padded instead when `allowsShortRecords` is set).
-    mutating func nextRow(reader: CSVReader) throws -> CSVRow? {
+    mutating func nextRow(reader: CSVReader) throws(CSVError) -> CSVRow? {
         guard try advance() else { return nil }
         let expected = reader.header.count
         let found = fieldCount
@@ -117,18 +151,19 @@ struct RecordScanner: ~Copyable {
     }
 
     /// Scans the next record, reading more input as needed; false at the end of the input.
-    private mutating func advance() throws -> Bool {
+    private mutating func advance() throws(CSVError) -> Bool {
         while true {
             switch try scanRecord() {
             case .record: return true
             case .endOfInput: return false
             case .needMore: try refill()
+            case .skipped: continue
             }
         }
     }
 
     /// Moves the unconsumed bytes to the front of the buffer and appends the next chunk.
-    private mutating func refill() throws {
+    private mutating func refill() throws(CSVError) {
         if start > 0 {
             let pending = end - start
             if pending > 0 { buffer.update(from: buffer + start, count: pending) }
@@ -160,19 +195,34 @@ struct RecordScanner: ~Copyable {
     /// Scans one record starting at `start`.
     ///
     /// - Complexity: O(*n*) in the record's length.
-    private mutating func scanRecord() throws -> ScanOutcome {
+    private mutating func scanRecord() throws(CSVError) -> ScanOutcome {
         let buf = buffer
         let e = end
         let atEnd = sourceEnded
         var p = start
-        if p == e { return atEnd ? .endOfInput : .needMore }
+        if deferredBlankLines > 0 && p < e && buf[p] != lineFeed && buf[p] != carriageReturn {
+            // A record follows the deferred blank lines, so each is a record of one empty field.
+            spans[0] = FieldSpan(start: p, end: p, flags: 0)
+            fieldCount = 1
+            recordLine = deferredBlankLine
+            deferredBlankLine += 1
+            deferredBlankLines -= 1
+            return .record
+        }
+        if p == e {
+            if atEnd { deferredBlankLines = 0 }  // only blank lines followed: they are ignored
+            return atEnd ? .endOfInput : .needMore
+        }
         var fields = 0
         var lines = 0
         var escapedAny = false
         var c: UInt8 = 0
 
         fieldLoop: while true {
-            if fields == spanCapacity { growSpans() }
+            if fields == spanCapacity {
+                if fields >= limits.fields { throw CSVError.tooManyFields(file: file, line: nextLine, limit: limits.fields) }
+                growSpans()
+            }
             if p < e && buf[p] == quote {
                 let openLine = nextLine + lines
                 p += 1
@@ -189,13 +239,13 @@ struct RecordScanner: ~Copyable {
                             if p + 1 < e {
                                 if buf[p + 1] != lineFeed { lines += 1 }
                             } else if !atEnd {
-                                return .needMore
+                                return try needMore(fields: fields, fieldStart: fieldStart, line: openLine)
                             }
                         }
                         p += 1
                     }
                     if p == e {
-                        if !atEnd { return .needMore }
+                        if !atEnd { return try needMore(fields: fields, fieldStart: fieldStart, line: openLine) }
                         throw CSVError.unterminatedQuote(
                             file: file, line: openLine, column: fields + 1, columnName: columnName(fields))
                     }
@@ -206,10 +256,11 @@ struct RecordScanner: ~Copyable {
                             continue
                         }
                     } else if !atEnd {
-                        return .needMore
+                        return try needMore(fields: fields, fieldStart: fieldStart, line: openLine)
                     }
                     break
                 }
+                if p - fieldStart > limits.fieldBytes { throw fieldTooLong(column: fields + 1, line: openLine) }
                 spans[fields] = FieldSpan(
                     start: fieldStart, end: p, flags: escaped ? FieldSpan.quoted | FieldSpan.escaped : FieldSpan.quoted)
                 fields += 1
@@ -218,12 +269,15 @@ struct RecordScanner: ~Copyable {
                 if p < e {
                     c = buf[p]
                     if c != comma && c != lineFeed && c != carriageReturn {
-                        if !atEnd && delimiter(from: p) == nil { return .needMore }
+                        if !atEnd && !haveExcerpt(fieldStart: fieldStart - 1, at: p) {
+                            return try needMore(fields: fields, fieldStart: p, line: nextLine + lines)
+                        }
                         throw unexpectedQuote(fieldStart: fieldStart - 1, at: p, column: fields, line: nextLine + lines)
                     }
                 }
             } else {
                 let fieldStart = p
+                let fieldLine = nextLine + lines
                 // Every byte that ends an unquoted field is <= ','; most text bytes are above it.
                 // Eight bytes at a time: `(w - 0x2D…) & ~w & 0x80…` flags bytes below 0x2D, and its
                 // lowest flag is exact (a borrow only starts at a flagged byte), so the first
@@ -251,15 +305,19 @@ struct RecordScanner: ~Copyable {
                     break
                 }
                 if p < e && c == quote {
-                    if !atEnd && delimiter(from: p) == nil { return .needMore }
+                    if !atEnd && !haveExcerpt(fieldStart: fieldStart, at: p) {
+                        return try needMore(fields: fields, fieldStart: fieldStart, line: fieldLine)
+                    }
                     throw unexpectedQuote(fieldStart: fieldStart, at: p, column: fields + 1, line: nextLine + lines)
                 }
+                if p - fieldStart > limits.fieldBytes { throw fieldTooLong(column: fields + 1, line: fieldLine) }
+                if p == e && !atEnd { return try needMore(fields: fields, fieldStart: fieldStart, line: fieldLine) }
                 spans[fields] = FieldSpan(start: fieldStart, end: p, flags: 0)
                 fields += 1
             }
             // At a delimiter, a record end, or the end of the buffer.
             if p == e {
-                if !atEnd { return .needMore }
+                if !atEnd { return try needMore(fields: fields, fieldStart: p, line: nextLine + lines) }
                 break fieldLoop  // a last record without a line break
             }
             c = buf[p]
@@ -272,7 +330,8 @@ struct RecordScanner: ~Copyable {
             } else if p + 1 < e {
                 p += buf[p + 1] == lineFeed ? 2 : 1
             } else if !atEnd {
-                return .needMore  // a CR at the end of the buffer: is an LF next?
+                // A CR at the end of the buffer: is an LF next?
+                return try needMore(fields: fields, fieldStart: p, line: nextLine + lines)
             } else {
                 p += 1
             }
@@ -280,16 +339,38 @@ struct RecordScanner: ~Copyable {
             break fieldLoop
         }
 
+        if fields > limits.fields { throw CSVError.tooManyFields(file: file, line: nextLine, limit: limits.fields) }
+        if p - start > limits.recordBytes {
+            throw CSVError.recordTooLong(file: file, line: nextLine, limit: limits.recordBytes)
+        }
+
         // A blank line is ignored when only blank lines follow it; otherwise it is a record of one
-        // empty field (which the field-count check then judges).
+        // empty field (which the field-count check then judges). This line and the line breaks
+        // after it are deferred until what follows them is known.
         if fields == 1 && spans[0].flags == 0 && spans[0].end == start {
+            if deferredBlankLines == 0 { deferredBlankLine = nextLine }
+            var blank = 1
             var q = p
-            while q < e && (buf[q] == lineFeed || buf[q] == carriageReturn) { q += 1 }
-            if q == e {
-                if !atEnd { return .needMore }
-                start = e
-                return .endOfInput
+            while q < e {
+                if buf[q] == lineFeed {
+                    q += 1
+                } else if buf[q] == carriageReturn {
+                    if q + 1 < e {
+                        q += buf[q + 1] == lineFeed ? 2 : 1
+                    } else if atEnd {
+                        q += 1
+                    } else {
+                        break  // is an LF next? The next scan sees this CR again.
+                    }
+                } else {
+                    break
+                }
+                blank += 1
             }
+            deferredBlankLines += blank
+            nextLine += blank
+            start = q
+            return .skipped
         }
 
         if escapedAny { undoubleQuotes(fields) }
@@ -321,6 +402,30 @@ struct RecordScanner: ~Copyable {
         columnNames.indices.contains(index) ? columnNames[index] : nil
     }
 
+    /// Checks the limits for a record the buffer ends inside, then asks for more input.
+    ///
+    /// `fields` fields are complete and the one being read starts at `fieldStart` on `line`.
+    /// - Throws: ``CSVError/fieldTooLong(file:line:column:columnName:limit:)``,
+    ///   ``CSVError/tooManyFields(file:line:limit:)`` or ``CSVError/recordTooLong(file:line:limit:)``.
+    private func needMore(fields: Int, fieldStart: Int, line: Int) throws(CSVError) -> ScanOutcome {
+        if end - fieldStart > limits.fieldBytes { throw fieldTooLong(column: fields + 1, line: line) }
+        if fields >= limits.fields { throw CSVError.tooManyFields(file: file, line: nextLine, limit: limits.fields) }
+        if end - start > limits.recordBytes {
+            throw CSVError.recordTooLong(file: file, line: nextLine, limit: limits.recordBytes)
+        }
+        return .needMore
+    }
+
+    /// The `fieldTooLong` error for `column` (from 1).
+    @inline(never)
+    private func fieldTooLong(column: Int, line: Int) -> CSVError {
+        .fieldTooLong(
+            file: file, line: line, column: column, columnName: columnName(column - 1), limit: limits.fieldBytes)
+    }
+
+    /// The bytes of a field quoted in an error: from `fieldStart` to the next delimiter, at most this many.
+    private static let excerptBytes = 4 * CSVError.excerptLength + 8
+
     /// The position of the first comma or line break at or after `position`, if the buffer has one.
     private func delimiter(from position: Int) -> Int? {
         var stop = position
@@ -332,11 +437,22 @@ struct RecordScanner: ~Copyable {
         return nil
     }
 
-    /// An `unexpectedQuote` error quoting the field from `fieldStart` to its next delimiter.
+    /// Whether the buffer holds enough of a bad field from `fieldStart` (quote at `position`) to
+    /// quote it in an error: up to its delimiter or ``excerptBytes`` bytes, whichever comes first.
+    private func haveExcerpt(fieldStart: Int, at position: Int) -> Bool {
+        end - fieldStart >= Self.excerptBytes || delimiter(from: position) != nil
+    }
+
+    /// An `unexpectedQuote` error quoting the field from `fieldStart` to its next delimiter (cut short).
     private func unexpectedQuote(fieldStart: Int, at position: Int, column: Int, line: Int) -> CSVError {
-        let stop = delimiter(from: position) ?? end
-        let text = String(
-            decoding: UnsafeBufferPointer(start: buffer + fieldStart, count: stop - fieldStart), as: UTF8.self)
+        let limit = min(end, fieldStart + Self.excerptBytes)
+        var stop = position
+        while stop < limit {
+            let byte = buffer[stop]
+            if byte == comma || byte == lineFeed || byte == carriageReturn { break }
+            stop += 1
+        }
+        let text = CSVError.excerpt(UnsafeBufferPointer(start: buffer + fieldStart, count: stop - fieldStart))
         return CSVError.unexpectedQuote(
             file: file, line: line, column: column, columnName: columnName(column - 1), text: text)
     }
