@@ -20,6 +20,7 @@ struct Healthgap: ParsableCommand {
             LifeExpectancyCommand.self, DSRCommand.self, ISRCommand.self, RateCommand.self,
             ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, SynthCommand.self,
             AggregateCommand.self, RunCommand.self, PlanCommand.self,
+            CompareCommand.self, TrendCommand.self, GapChangeCommand.self,
         ]
     )
 }
