@@ -166,6 +166,15 @@ private let z95 = 1.959963984540054
         #expect(result.stderr == "healthgap: error: \(input):3: column 1 (v): \"1.2x\" is not a number\n")
     }
 
+    @Test func aMissingInputStopsWithExit66() throws {
+        let result = try Healthgap.run([
+            "compare", "--input", "no-such-file.csv", "--value", "v", "--lower95", "l", "--upper95", "u", "--benchmark",
+            "1", "--polarity", "neutral",
+        ])
+        #expect(result.status == 66)
+        #expect(result.stderr.hasPrefix("healthgap: error: no-such-file.csv: cannot open"), "\(result.stderr)")
+    }
+
     /// Flags that do not fit the method are usage errors (exit 64) that say what to add or leave out.
     @Test(arguments: [
         (["--method", "ci95"], "--method ci95 needs --lower95 COL and --upper95 COL: the value's 95% limits"),
