@@ -21,6 +21,7 @@ struct Healthgap: ParsableCommand {
             ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, FunnelCommand.self,
             InequalityCommand.self, SynthCommand.self,
             AggregateCommand.self, RunCommand.self, PlanCommand.self,
+            CompareCommand.self, TrendCommand.self, GapChangeCommand.self,
         ]
     )
 }
