@@ -14,4 +14,40 @@ extension CSVWriter {
     public static func appendNumber(_ value: Double?, to out: inout [UInt8]) {
         out.append(contentsOf: format(value).utf8)
     }
+
+    /// Appends the decimal digits of a whole number `n` ≥ 0 — what ``format(_:)`` writes for it — without
+    /// making a string (the fast path for counts).
+    @inline(__always)
+    public static func appendInteger(_ n: Int, to out: inout [UInt8]) {
+        if n < 10 {
+            out.append(UInt8(truncatingIfNeeded: 48 &+ n))
+            return
+        }
+        var v = n
+        var reversed: UInt64 = 0  // up to 8 digits packed, most significant last
+        var count = 0
+        if n < 100_000_000 {
+            while v > 0 {
+                reversed = reversed << 8 | UInt64(48 &+ v % 10)
+                v /= 10
+                count += 1
+            }
+            for _ in 0..<count {
+                out.append(UInt8(truncatingIfNeeded: reversed))
+                reversed >>= 8
+            }
+            return
+        }
+        out.append(contentsOf: String(n).utf8)
+    }
+
+    /// Appends a count as ``format(_:)`` writes it (whole numbers through ``appendInteger(_:to:)``).
+    @inline(__always)
+    public static func appendCount(_ x: Double, to out: inout [UInt8]) {
+        if x >= 0 && x < 1e15 && x.rounded(.towardZero) == x {
+            appendInteger(Int(x), to: &out)
+        } else {
+            out.append(contentsOf: format(x).utf8)
+        }
+    }
 }

@@ -154,6 +154,15 @@ public final class CSVWriter {
         try append(Self.format(field), text: false)
     }
 
+    /// Writes complete records already encoded under the one rule (``encodeRow(_:options:)``,
+    /// ``appendField(_:to:options:)``), each ending in `\n` — for callers that build records in bulk.
+    ///
+    /// - Throws: ``CSVError/cannotWrite(file:reason:)`` if flushing the buffer fails.
+    public func write(encodedRecords bytes: [UInt8]) throws(CSVError) {
+        precondition(fieldsInRow == 0, "CSVWriter.write(encodedRecords:) in the middle of a row")
+        try bytes.withUnsafeBufferPointer { (raw) throws(CSVError) in try put(raw) }
+    }
+
     /// Ends the current row with `\n`.
     ///
     /// - Throws: ``CSVError/cannotWrite(file:reason:)`` if flushing the buffer fails.

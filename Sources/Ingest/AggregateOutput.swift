@@ -122,18 +122,14 @@ enum AggregateOutput {
         }
 
         // Write.
-        let sink = try OutputSink(path: request.output ?? "-")
-        var header: [UInt8] = []
-        for (i, name) in keys.flatMap(\.columns).enumerated() {
-            if i > 0 { header.append(0x2C) }
-            header.append(contentsOf: encodeField(name))
-        }
-        header.append(contentsOf: Array(",population,deaths\n".utf8))
-        sink.appendBytes(header)
+        let output = request.output ?? "-"
+        let writer = output == "-" ? CSVWriter.standardOutput() : try CSVWriter(path: output)
+        var buffer = CSVWriter.encodeRow(keys.flatMap(\.columns) + ["population", "deaths"])
+        buffer.reserveCapacity(1 << 20)
         for e in entries {
             for i in keys.indices {
-                sink.appendBytes(fields[i][component(i, e)])
-                sink.appendByte(0x2C)
+                buffer.append(contentsOf: fields[i][component(i, e)])
+                buffer.append(0x2C)
             }
             var population = 0.0, deaths = 0.0
             for slot in units[Int(e.unit)].slots {
@@ -145,13 +141,17 @@ enum AggregateOutput {
                     }
                 }
             }
-            appendNumber(population, sink)
-            sink.appendByte(0x2C)
-            appendNumber(deaths, sink)
-            sink.appendByte(0x0A)
-            try sink.flushIfFull()
+            CSVWriter.appendCount(population, to: &buffer)
+            buffer.append(0x2C)
+            CSVWriter.appendCount(deaths, to: &buffer)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 20 {
+                try writer.write(encodedRecords: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
-        try sink.finish()
+        try writer.write(encodedRecords: buffer)
+        try writer.finish()
 
         // Warnings: areas too small for local quantiles, among those the input touched.
         var warnings: [String] = []
@@ -167,16 +167,6 @@ enum AggregateOutput {
         return AggregationSummary(
             rowsRead: acc.accepted, accepted: acc.accepted, rejected: 0, outputRows: entries.count, warnings: warnings,
             parallel: false)
-    }
-
-    /// A count as `CSVWriter.format` writes it (integers without a point), appended to the sink.
-    @inline(__always)
-    private static func appendNumber(_ x: Double, _ sink: OutputSink) {
-        if x >= 0 && x < 1e15 && x.rounded(.towardZero) == x {
-            sink.appendInteger(Int(x))
-        } else {
-            sink.appendBytes(Array(CSVWriter.format(x).utf8))
-        }
     }
 
     /// Quantiles are stored 1…Q; their field table starts at 0.
@@ -196,10 +186,10 @@ enum AggregateOutput {
     ) -> [[UInt8]] {
         let g = plan.geography
         func pairs(_ areas: [NamedArea]) -> [[UInt8]] {
-            areas.map { encodeField($0.code) + [0x2C] + encodeField($0.name) } + [[0x2C]]
+            areas.map { CSVWriter.encodeField($0.code) + [0x2C] + CSVWriter.encodeField($0.name) } + [[0x2C]]
         }
         switch key {
-        case .lsoa: return g.lsoas.codes.map(encodeField) + [[]]
+        case .lsoa: return g.lsoas.codes.map { CSVWriter.encodeField($0) } + [[]]
         case .ward: return pairs(g.wards)
         case .la: return pairs(g.localAuthorities.map { NamedArea(code: $0.code, name: $0.name) })
         case .place: return pairs(g.places)
@@ -209,8 +199,8 @@ enum AggregateOutput {
         case .quintile, .localQuintile: return (1...5).map { Array("\($0)".utf8) } + [[]]
         case .core20: return [Array("core20".utf8), Array("rest".utf8), []]
         case .sex: return [Array("Male".utf8), Array("Female".utf8)]
-        case .ageBand: return bandSets.map { encodeField(bands[$0[0]].label) }
-        case .year, .period: return units.map { encodeField($0.label) }
+        case .ageBand: return bandSets.map { CSVWriter.encodeField(bands[$0[0]].label) }
+        case .year, .period: return units.map { CSVWriter.encodeField($0.label) }
         }
     }
 }

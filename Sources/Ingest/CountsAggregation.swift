@@ -172,24 +172,9 @@ final class RejectsWriter {
 
     func finish() throws { try writer.finish() }
 
-    /// Fields joined as one CSV record (quoted where needed).
+    /// Fields joined as one CSV record under CSVWriter's one quoting rule, without the line end.
     static func join(_ fields: [String]) -> String {
-        fields.map { field in
-            guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-            return "\"" + field.replacingQuotes() + "\""
-        }.joined(separator: ",")
-    }
-}
-
-extension String {
-    /// The text with each `"` doubled.
-    fileprivate func replacingQuotes() -> String {
-        var out = ""
-        for c in self {
-            if c == "\"" { out.append("\"") }
-            out.append(c)
-        }
-        return out
+        String(CSVWriter.joinRow(fields).dropLast())
     }
 }
 

@@ -135,16 +135,15 @@ public enum SyntheticCounts {
         // Generate in blocks of LSOAs on several threads; write blocks in order.
         let blockSize = 64
         let blocks = stride(from: 0, to: lsoas.count, by: blockSize).map { Array(lsoas[$0..<min($0 + blockSize, lsoas.count)]) }
-        let sink = try OutputSink(path: request.output)
-        let header = Array("lsoa_code,year,sex,age_band,population,deaths\n".utf8)
-        try sink.write(header)
+        let sink = try CSVWriter(path: request.output)
+        try sink.write(row: ["lsoa_code", "year", "sex", "age_band", "population", "deaths"])
         let batch = max(1, request.threads) * 4
         var start = 0
         while start < blocks.count {
             let end = min(start + batch, blocks.count)
             let slice = Array(blocks[start..<end])
             let chunks = parallelMap(count: slice.count, threads: request.threads) { i in context.generate(lsoas: slice[i]) }
-            for chunk in chunks { try sink.write(chunk) }
+            for chunk in chunks { try sink.write(encodedRecords: chunk) }
             start = end
         }
         try sink.finish()
@@ -243,9 +242,9 @@ public enum SyntheticCounts {
             }
 
             """
-        let sink = try OutputSink(path: path)
-        try sink.write(Array(text.utf8))
-        try sink.finish()
+        let file = try AtomicFile(path: path)
+        try file.write(text)
+        try file.commit()
     }
 
     /// What every generating thread reads (immutable).
@@ -289,9 +288,9 @@ public enum SyntheticCounts {
                             out.append(0x2C)
                             out.append(contentsOf: labels[b])
                             out.append(0x2C)
-                            appendInteger(Int(p), to: &out)
+                            CSVWriter.appendInteger(Int(p), to: &out)
                             out.append(0x2C)
-                            appendInteger(deaths, to: &out)
+                            CSVWriter.appendInteger(deaths, to: &out)
                             out.append(0x0A)
                         }
                     }
