@@ -25,7 +25,7 @@ public struct ResultTable: Sendable, Equatable {
     ///
     /// - Throws: `InputError.csv(.cannotWrite)` when the file cannot be written.
     public func write(to path: String?) throws(InputError) {
-        do {
+        do throws(CSVError) {
             let writer: CSVWriter
             if let path, path != "-" {
                 writer = try CSVWriter(path: path)
@@ -35,10 +35,8 @@ public struct ResultTable: Sendable, Equatable {
             try writer.write(row: header)
             for row in rows { try writer.write(row: row) }
             try writer.finish()
-        } catch let error as CSVError {
-            throw .csv(error)
         } catch {
-            throw .internalError("\(error)")
+            throw .csv(error)
         }
     }
 
