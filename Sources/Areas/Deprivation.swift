@@ -120,10 +120,8 @@ public struct Deprivation: Sendable {
             }
             let name = spec.lowercased() == "imd2019" ? "IMD 2019" : file.split(separator: "/").last.map(String.init) ?? file
             return Deprivation(edition: name, file: file, rankOfLSOA: ranks, decileOfLSOA: deciles, rankedCount: n)
-        } catch let error as CSVError {
-            throw .csv(error)
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
     }
 

@@ -101,12 +101,8 @@ public struct Geography: Sendable {
     public static func load(_ sources: Sources) throws(InputError) -> Geography {
         do {
             return try loadThrowing(sources)
-        } catch let error as CSVError {
-            throw .csv(error)
-        } catch let error as InputError {
-            throw error
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
     }
 

@@ -50,6 +50,18 @@ public enum InputError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+extension InputError {
+    /// Any error as an `InputError`: itself, a `CSVError` as `.csv`, anything else as an internal
+    /// error — the one place untyped errors from lower layers are mapped (`catch { throw .from(error) }`).
+    public static func from(_ error: any Error) -> InputError {
+        switch error {
+        case let error as InputError: return error
+        case let error as CSVError: return .csv(error)
+        default: return .internalError("\(error)")
+        }
+    }
+}
+
 /// What a run does when a method rejects a group: stop (`fail`) or write the group with the message as its note (`suppress`).
 public enum ErrorPolicy: String, Sendable, CaseIterable {
     /// Stop at the first rejected group, write nothing, exit 65.

@@ -94,12 +94,8 @@ public final class CountCube: @unchecked Sendable {
             groupLocalDecile = local
             groupDecile = decile
             groupsOfAuthority = byAuthority
-        } catch let error as InputError {
-            throw error
-        } catch let error as CSVError {
-            throw .csv(error)
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
     }
 

@@ -49,12 +49,8 @@ public enum CountsAggregation {
         try request.validate()
         do {
             return try runThrowing(request, geography: geography, deprivation: deprivation)
-        } catch let error as InputError {
-            throw error
-        } catch let error as CSVError {
-            throw .csv(error)
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
     }
 

@@ -81,12 +81,8 @@ public enum SyntheticCounts {
         }
         do {
             return try generateThrowing(request, geography: geography, deprivation: deprivation)
-        } catch let error as InputError {
-            throw error
-        } catch let error as CSVError {
-            throw .csv(error)
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
     }
 

@@ -228,10 +228,8 @@ public enum DirectlyStandardisedRateTable {
         let contents: (header: [String], rows: [[String]])
         do {
             contents = try CSVReader.readAll(path: path)
-        } catch let error as CSVError {
-            throw .csv(error)
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
         let header = CSVHeader(names: contents.header, file: path)
         let bandAliases = ["ageband", "age_band", "band", "age", "agegroup", "age_group"]

@@ -60,12 +60,8 @@ public struct GroupedTable: Sendable {
         do {
             let reader = try CSVReader(path: path)
             return try read(reader: reader, by: by, columns: columns)
-        } catch let error as CSVError {
-            throw .csv(error)
-        } catch let error as InputError {
-            throw error
         } catch {
-            throw .internalError("\(error)")
+            throw InputError.from(error)
         }
     }
 

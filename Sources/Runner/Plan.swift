@@ -77,6 +77,28 @@ extension Plan {
         if !unreadable.isEmpty { throw .unreadableInput(unreadable) }
         return sources
     }
+
+    /// The geography lookups the plan names (or the shipped ones), read: the one loader `run`,
+    /// `plan check` and `plan explain` share. A lookup file the plan names that cannot be read as a
+    /// lookup (wrong header, bad row) is a plan error at the line naming it (exit 78), not bad data.
+    public func loadGeography(data: DataDirectory) throws(RunnerError) -> Geography {
+        let sources = try geographySources(data: data)
+        do {
+            return try Geography.load(sources)
+        } catch {
+            let failure = InputError.from(error)
+            if case .csv(let csv) = failure,
+                let (key, given) = lookupFiles.first(where: { csv.description.hasPrefix($0.value.path) })
+            {
+                throw .plan([
+                    PlanIssue(
+                        file: path, line: given.location.line, column: given.location.column,
+                        message: "lookups.\(key): \(csv.description)")
+                ])
+            }
+            throw .pipeline(failure)
+        }
+    }
 }
 
 /// Where something is written in the plan file (1-based line and column; 0 where unknown).

@@ -16,16 +16,7 @@ public enum PlanReport {
     ) throws(RunnerError) -> ResolvedPlan {
         let (parsed, issues, _) = try PlanParser.parse(file: path, inputFiles: inputFiles)
         guard let parsed else { throw .plan(issues) }
-        let geography: Geography
-        do {
-            geography = try Geography.load(try parsed.geographySources(data: data))
-        } catch let error as RunnerError {
-            throw error
-        } catch let error as InputError {
-            throw .pipeline(error)
-        } catch {
-            throw .pipeline(.internalError("\(error)"))
-        }
+        let geography = try parsed.loadGeography(data: data)
         return try ResolvedPlan.resolve(parsed, issues: issues, geography: geography, requireInputs: requireInputs)
     }
 

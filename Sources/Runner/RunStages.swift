@@ -41,16 +41,7 @@ public struct PreparedRun: Sendable {
         self.request = request
         let (parsed, parseIssues, planBytes) = try PlanParser.parse(file: request.plan, inputFiles: request.inputFiles)
         guard let parsed else { throw .plan(parseIssues) }
-        let geography: Geography
-        do {
-            geography = try Geography.load(try parsed.geographySources(data: request.data))
-        } catch let error as RunnerError {
-            throw error
-        } catch let error as InputError {
-            throw .pipeline(error)
-        } catch {
-            throw .pipeline(.internalError("\(error)"))
-        }
+        let geography = try parsed.loadGeography(data: request.data)
         let resolved = try ResolvedPlan.resolve(parsed, issues: parseIssues, geography: geography)
         let seed = request.seed ?? parsed.seed
         let repetitions = request.repetitions ?? parsed.repetitions
