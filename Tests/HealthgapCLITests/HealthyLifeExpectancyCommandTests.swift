@@ -115,6 +115,22 @@ import _TestSupport
         }
     }
 
+    @Test func startAgesAreReadAsLeReadsThem() throws {
+        let labelled = Self.withPrevalence(try Fixture.example())
+        var bare = labelled
+        for i in bare.rows.indices { bare.rows[i][2] = "\(LifeExpectancy.startAges[labelled.band(labelled.rows[i])])" }
+        #expect(bare.rows.contains { $0[2] == "90" } && !bare.rows.contains { $0[2] == "90+" })
+        let hle = ["--prevalence", "good_health", "--sample-size", "sample", "--le-age", "all"]
+        let decompose = ["--by", "sex", "--compare", "area=Example North:Example South"]
+        for (command, arguments) in [("hle", Self.byArea + hle), ("decompose", Array(Self.byArea[2...]) + decompose)] {
+            let fromLabels = try Healthgap.run([command, "--input", try labelled.write()] + arguments)
+            let fromStarts = try Healthgap.run([command, "--input", try bare.write()] + arguments)
+            #expect(fromLabels.status == 0 && fromStarts.status == 0, "\(fromLabels.stderr)\(fromStarts.stderr)")
+            #expect(fromStarts.stdout == fromLabels.stdout, "\(command)")
+            #expect(try parseCSV(fromStarts.stdout).allSatisfy { $0["note"] == "" }, "\(command)")
+        }
+    }
+
     /// Prevalence measured in 0-14, 15-44, 45-64, 65-84 and 85+.
     static func surveyBand(_ band: Int) -> String {
         switch band {
