@@ -18,6 +18,7 @@ struct Healthgap: ParsableCommand {
         version: HealthgapVersion.current,
         subcommands: [
             LifeExpectancyCommand.self, DSRCommand.self, ISRCommand.self, RateCommand.self,
+            HealthyLifeExpectancyCommand.self, DecomposeCommand.self,
             ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, FunnelCommand.self,
             InequalityCommand.self, SynthCommand.self,
             AggregateCommand.self, RunCommand.self, PlanCommand.self,
