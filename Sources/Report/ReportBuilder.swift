@@ -310,7 +310,7 @@ public struct ReportBuilder {
                 "Whether the gap is widening or narrowing (a test of the change) is not available in this run; the charts show the gap in each period with its 95% confidence interval.",
             "beacon": beacon, "topName": top?.name ?? "Overview", "peerWord": peerWord,
             "beaconNote":
-                "Comparison with England and the trend test are not available in this run. The small bar shows the spread of the \(peerWord) (ticks) and \(area.name) (diamond); the line shows the value over periods, ending at the latest.",
+                "A dash (–) marks what is not available in this run: the region and England when the run has no value for them, the comparison with England and the trend test. The small bar shows the spread of the \(peerWord) (ticks) and \(area.name) (diamond); the line shows the value over periods, ending at the latest.",
             "downloads": downloads,
         ]
         return (layout(title: "\(area.name): the health gap", content: render(view, "place")), figures)
@@ -364,16 +364,15 @@ public struct ReportBuilder {
                 }
                 let id = "\(stem)-\(info.label.id)-\(sex.rawValue.lowercased())"
                 rows.append([
-                    "indicator": "\(info.label.name) (\(Wording.people(sex)))",
+                    "indicator": "\(DecileChart.shortName(info.label.name)) (\(Wording.people(sex)))",
                     "definition": definition(info),
                     "period": period.map(Wording.period) ?? "–",
                     "value": latest == nil
                         ? "–"
                         : (latest?.value == nil
                             ? "suppressed: \(latest?.note ?? "")" : Wording.value(latest?.value, info.method)),
-                    "top": valueText(top), "region": region == nil ? "not available in this run" : valueText(region),
-                    "england": england == nil ? "not in this run" : valueText(england),
-                    "comparison": "not available in this run", "trend": "not available in this run",
+                    "top": valueText(top), "region": region == nil ? "–" : valueText(region),
+                    "england": england == nil ? "–" : valueText(england), "comparison": "–", "trend": "–",
                     "spine": SmallCharts.spine(
                         value: mine, peers: peers.map(\.1), id: id + "-spine",
                         description:
@@ -428,7 +427,7 @@ public struct ReportBuilder {
                         "text":
                             "\(info.label.name) for \(Wording.people(sex)) across \(top.name) was \(Wording.withUnit(value.value, m)) in \(Wording.period(value.period)) \(Wording.interval(value.limits(at: level)?.lower, value.limits(at: level)?.upper, m))."
                             .replacingOccurrences(of: " .", with: "."),
-                        "link": "",
+                        "link": "overview-\(info.label.id)-\(sex.rawValue.lowercased())-by-area",
                     ])
                 }
                 let rows = pageAreas.map { area -> DotPlot.Row in
@@ -511,8 +510,7 @@ public struct ReportBuilder {
         }
         glance.append([
             "text":
-                "Comparisons with England, trends over time, healthy life expectancy and the gap by cause are not available in this run.",
-            "link": "",
+                "Comparisons with England, trends over time, healthy life expectancy and the gap by cause are not available in this run."
         ])
         var headings: [String] = []
         var columns: [(ReportStore.IndicatorInfo, SexSelection)] = []

@@ -14,12 +14,13 @@ enum Templates {
         .na{background:#f3f2f1;border-left:5px solid #b1b4b6;padding:8px 12px}
         ul.glance li{margin:.4em 0}
         figure.chart{margin:1em 0 2em;padding:0;page-break-inside:avoid;break-inside:avoid}
-        figure.chart svg{max-width:100%;height:auto}
+        figure.chart svg{width:100%;max-width:760px;height:auto}
         figcaption{font-size:.9rem;color:#505a5f}
         .alt{font-size:.9rem}
         table{border-collapse:collapse;font-size:.85rem;margin:.5em 0}
         th,td{border-bottom:1px solid #b1b4b6;padding:4px 8px;text-align:left;vertical-align:top}
         td.num,th.num{text-align:right}
+        td.nowrap{white-space:nowrap}
         caption{text-align:left;font-weight:bold;padding:4px 0}
         a{color:#1d70b8}
         nav.contents ol{columns:2}
@@ -89,7 +90,7 @@ enum Templates {
         <section id="beacon"><h2>Beacon indicators</h2>
         <table><caption>Beacon indicators for {{name}}, latest period</caption>
         <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">{{name}}</th><th scope="col" class="num">{{topName}}</th><th scope="col" class="num">Region</th><th scope="col" class="num">England</th><th scope="col">Compared with England</th><th scope="col">Trend</th><th scope="col">Among the {{peerWord}}</th><th scope="col">Over time</th></tr></thead>
-        <tbody>{{#beacon}}<tr><th scope="row">{{indicator}}<br><span class="meta">{{definition}}</span></th><td>{{period}}</td><td class="num">{{value}}</td><td class="num">{{top}}</td><td class="num">{{region}}</td><td class="num">{{england}}</td><td>{{comparison}}</td><td>{{trend}}</td><td>{{{spine}}}<br><span class="meta">{{rank}}</span></td><td>{{{sparkline}}}<br><span class="meta">{{sparkText}}</span></td></tr>{{/beacon}}</tbody></table>
+        <tbody>{{#beacon}}<tr><th scope="row">{{indicator}}<br><span class="meta">{{definition}}</span></th><td class="nowrap">{{period}}</td><td class="num">{{value}}</td><td class="num">{{top}}</td><td class="num">{{region}}</td><td class="num">{{england}}</td><td>{{comparison}}</td><td>{{trend}}</td><td>{{{spine}}}<br><span class="meta">{{rank}}</span></td><td>{{{sparkline}}}<br><span class="meta">{{sparkText}}</span></td></tr>{{/beacon}}</tbody></table>
         <p class="meta">{{beaconNote}}</p>
         </section>
         <section id="makeup"><h2>What makes up the gap</h2>

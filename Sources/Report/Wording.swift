@@ -144,7 +144,7 @@ public enum Wording {
         let unit = gapUnit(sii.method)
         let where_ = gap.value >= 0 ? "higher" : "lower"
         return
-            "For \(who), the \(lowercaseFirst(indicatorName)) is \(where_) in the most deprived \(part) of \(hood) than in the least deprived \(part), by \(size)\(unit.isEmpty ? "" : " " + unit)"
+            "For \(who), the \(lowercaseFirst(DecileChart.shortName(indicatorName))) is \(where_) in the most deprived \(part) of \(hood) than in the least deprived \(part), by \(size)\(unit.isEmpty ? "" : " " + unit)"
             + tail
     }
 

@@ -37,15 +37,10 @@ struct LinearScale {
         self.to = to
         self.ticks = ticks
         var decimals = 0
-        var s = step
-        while s < 1 - 1e-9 && decimals < 4 {
-            s *= 10
+        var scaled = step
+        while abs(scaled - scaled.rounded()) > 1e-9 * max(1, scaled) && decimals < 4 {
+            scaled *= 10
             decimals += 1
-        }
-        if (step * 2).truncatingRemainder(dividingBy: 1) != 0 && step == 2.5 * magnitude && decimals == 0
-            && magnitude < 10
-        {
-            decimals = 1
         }
         self.tickDecimals = decimals
     }

@@ -91,7 +91,7 @@ public enum DecileChart {
         let wholeValue = input.whole?.value.map { Wording.scaled($0, m) }
 
         let width = 680.0, height = 380.0
-        let left = 64.0, right = width - 200, top = 24.0, bottom = height - 70
+        let left = 64.0, right = width - 170, top = 56.0, bottom = height - 70
         var all: [Double] = values.compactMap { $0 } + limits.flatMap { [$0.0, $0.1].compactMap { $0 } }
         if let line { all += [line.start, line.end] }
         if let wholeValue { all.append(wholeValue) }
@@ -107,8 +107,8 @@ public enum DecileChart {
         svg.line(left, bottom, right, bottom, .init(stroke: Palette.grey))
         let unit = Wording.unit(m)
         svg.text(
-            unit.isEmpty ? input.indicator.name : "\(shortName(input.indicator.name)) (\(unit))", x: left, y: 14,
-            size: 11)
+            unit.isEmpty ? input.indicator.name : "\(shortName(input.indicator.name)) (\(unit))", x: left - 40,
+            y: top - 12, size: 11)
         for i in 0..<k {
             let cx = x(ranks[i])
             if i == 0 {
@@ -122,12 +122,23 @@ public enum DecileChart {
         svg.text(
             "Deprivation \(input.scheme == .localDeciles ? "decile within \(input.area.name)" : input.scheme.singular)",
             x: (left + right) / 2, y: height - 14, anchor: .middle, size: 11)
-
+        // The legend: shapes and line styles as well as colours.
+        svg.circle(cx: left - 34, cy: 14, r: 4.5, .init(fill: colour))
+        svg.line(left - 34, 6, left - 34, 22, .init(stroke: colour, strokeWidth: 1.5))
+        svg.text("Decile value with 95% CI", x: left - 24, y: 18, size: 11)
+        if line != nil {
+            svg.line(left + 140, 14, left + 170, 14, .init(stroke: Palette.darkPink, strokeWidth: 2))
+            svg.text("Fitted line (SII)", x: left + 176, y: 18, size: 11)
+        }
         if let wholeValue {
-            svg.line(left, y(wholeValue), right, y(wholeValue), .init(stroke: Palette.turquoise, strokeWidth: 1.5, dash: "6 4"))
+            svg.line(
+                left + 280, 14, left + 310, 14, .init(stroke: Palette.turquoise, strokeWidth: 1.5, dash: "6 4"))
             svg.text(
-                "\(input.area.name) overall: \(Markup.fixed(wholeValue, Wording.decimals))", x: right + 8,
-                y: y(wholeValue) + 4, size: 11, fill: Palette.text)
+                "\(input.area.name) overall: \(Markup.fixed(wholeValue, Wording.decimals))", x: left + 316, y: 18,
+                size: 11)
+            svg.line(
+                left, y(wholeValue), right, y(wholeValue),
+                .init(stroke: Palette.turquoise, strokeWidth: 1.5, dash: "6 4"))
         }
         if let line {
             svg.line(x(0), y(line.start), x(1), y(line.end), .init(stroke: Palette.darkPink, strokeWidth: 2))
@@ -159,7 +170,6 @@ public enum DecileChart {
             svg.lines(
                 ["Gap (SII): \(gapText)", ci.replacingOccurrences(of: "(", with: "").replacingOccurrences(of: ")", with: "")],
                 x: bx + 8, y: mid + 16, anchor: .start, size: 11)
-            svg.text("Fitted line (SII)", x: x(1) - 4, y: y(line.end) - 8, anchor: .end, size: 11, fill: Palette.darkPink)
         }
 
         let title = activeTitle(input)

@@ -91,7 +91,7 @@ public enum DotPlot {
             svg.text(Markup.fixed(v, Wording.decimals), x: right + 8, y: cy + 4, size: 11)
         }
         let present = rows.filter { $0.value != nil }
-        var alt = "Dot plot of \(axisLabel.lowercased()) for \(rows.count) areas, sorted from highest to lowest"
+        var alt = "Dot plot of \(Wording.lowercaseFirst(axisLabel)) for \(rows.count) areas, sorted from highest to lowest"
         if let first = present.first, let last = present.last, present.count > 1 {
             alt +=
                 ": highest \(first.label) at \(Markup.fixed(first.value ?? 0, Wording.decimals)), lowest \(last.label) at \(Markup.fixed(last.value ?? 0, Wording.decimals))"
