@@ -34,6 +34,7 @@ struct ReportCommand: ParsableCommand {
             printToStandardError("healthgap: error: \(error.description)")
             throw ExitCode(error.exitCode)
         }
+        let read = Date()
         let context = readContext(runDirectory)
         let target = output ?? runDirectory + "/report"
         let staging = target + ".staging-\(getpid())"
@@ -41,9 +42,10 @@ struct ReportCommand: ParsableCommand {
             printToStandardError("healthgap: error: \(error.description)")
             throw ExitCode(73)
         }
-        let seconds = Date().timeIntervalSince(started)
+        let done = Date()
         printToStandardError(
-            "healthgap: report of \(store.recordCount) records written to \(target) in \(String(format: "%.2f", seconds)) s")
+            "healthgap: report of \(store.recordCount) records written to \(target): read \(String(format: "%.2f", read.timeIntervalSince(started))) s, pages \(String(format: "%.2f", done.timeIntervalSince(read))) s"
+        )
     }
 
     /// Writes the report into `staging`, then renames it onto `target`; the error, or nil.
