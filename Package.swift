@@ -117,7 +117,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
-            name: "ReportTests", dependencies: ["Report", "Results", "Indicators", "_TestSupport"],
+            name: "ReportTests", dependencies: ["Report", "Results", "Indicators", "CSVStream", "_TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
     ]

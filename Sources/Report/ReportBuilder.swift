@@ -526,7 +526,7 @@ public struct ReportBuilder {
                 "cells": columns.map { info, sex -> [String: Any] in
                     let r = store.latestWhole(series(info, area, sex))
                     let text = r == nil ? "–" : (r?.value == nil ? "suppressed" : Wording.value(r?.value, info.method))
-                    return ["value": text, "comparison": "no comparison"]
+                    return ["value": text]
                 },
             ]
         }

@@ -115,7 +115,7 @@ enum Templates {
         <section id="table"><h2>{{peerTitle}} and indicators</h2>
         <table><caption>Latest values by {{peerWordSingular}}; each name links to its page</caption>
         <thead><tr><th scope="col">{{peerHeading}}</th>{{#headings}}<th scope="col" class="num">{{.}}</th>{{/headings}}</tr></thead>
-        <tbody>{{#areaRows}}<tr><th scope="row"><a href="{{href}}">{{name}}</a></th>{{#cells}}<td class="num">{{value}}<br><span class="tag">{{comparison}}</span></td>{{/cells}}</tr>{{/areaRows}}</tbody></table>
+        <tbody>{{#areaRows}}<tr><th scope="row"><a href="{{href}}">{{name}}</a></th>{{#cells}}<td class="num"><a href="{{href}}#beacon">{{value}}</a>{{#comparison}}<br><span class="tag">{{comparison}}</span>{{/comparison}}</td>{{/cells}}</tr>{{/areaRows}}</tbody></table>
         <p class="meta">Comparison words and symbols (better, similar, worse than England) are not available in this run.</p>
         </section>
         <section id="list"><h2>The {{peerWord}}</h2>
@@ -139,7 +139,7 @@ enum Templates {
         <p>A value is suppressed when it cannot be estimated reliably: a life table with too small a population, a rate from fewer than 10 events (METHODS.md). Suppressed cells are shown as gaps in the charts, with the reason in the table beside them.</p>
         </section>
         <section><h2>How the gap is measured</h2>
-        <p>The slope index of inequality (SII) is the difference between the most and least deprived ends of the deprivation scale, from a straight line fitted to the values of all deciles, weighted by their populations; each decile stands at the middle of its share of the population ranked from most to least deprived. Its 95% confidence interval comes from 100,000-fold simulation. Life-expectancy gaps are positive when the least deprived live longer; rate gaps are stated as higher in the most deprived by so much. The relative index of inequality (RII) is the ratio of the two ends of the same line.</p>
+        <p>The slope index of inequality (SII) is the difference between the most and least deprived ends of the deprivation scale, from a straight line fitted to the values of all deciles, weighted by their populations; each decile stands at the middle of its share of the population ranked from most to least deprived. Its 95% confidence interval comes from simulation (the plan sets the number of repetitions; manifest.json records it). Life-expectancy gaps are positive when the least deprived live longer; rate gaps are stated as higher in the most deprived by so much. The relative index of inequality (RII) is the ratio of the two ends of the same line.</p>
         <p>Values are rounded as OHID publishes them: life expectancy and rates to 1 decimal place, proportions to 1 decimal place in per cent. The full-precision numbers are in results.csv.</p>
         </section>
         <section><h2>Glossary</h2><dl>{{#glossary}}<dt><strong>{{term}}</strong></dt><dd>{{meaning}}</dd>{{/glossary}}</dl></section>
