@@ -34,12 +34,14 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Areas", targets: ["Areas"]),
         .library(name: "Results", targets: ["Results"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // MARK: - Public API
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "healthgap",
             dependencies: [
-                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream",
+                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -71,6 +73,11 @@ let package = Package(
         .target(name: "Areas", dependencies: ["CSVStream", "Indicators"]),
         /// Typed result records, their vocabulary and CSV form, and the consumer protocol of outputs.
         .target(name: "Results", dependencies: ["CSVStream", "Indicators"]),
+        /// The report a Place board reads: static HTML pages with inline SVG charts, made from records.
+        .target(
+            name: "Report",
+            dependencies: ["Results", "Indicators", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         /// Public-health statistics as pure functions over arrays (METHODS.md §1–§8).
         .target(name: "Indicators", dependencies: ["NumericCore"], swiftSettings: kernelSettings),
         /// Distributions, random streams and BLAS/LAPACK faces; knows nothing about CSV or health.
@@ -109,6 +116,9 @@ let package = Package(
                 "Runner", "Ingest", "Areas", "Results", "Indicators", "NumericCore", "_TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Results", "Indicators", "CSVStream", "_TestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
     ]
 )

@@ -44,5 +44,6 @@ echo "  demo/output/results.csv          every value, SII, RII and gap, one row 
 echo "  demo/output/tables/              one table per area and breakdown, e.g. place_knowsley_by-local-decile.csv,"
 echo "                                   icb_nhs-cheshire-and-merseyside_by-national-decile.csv, place_wirral_core20-vs-rest.csv"
 echo "  demo/output/manifest.json        tool version, plan and input SHA-256, seed, rows, timings"
+echo "  demo/output/report/index.html    the report: the ICB overview, a page per Place, methods.html (open in a browser)"
 printf 'Synthetic counts and plan run in %.1f s. Run it again: nothing to do until the plan or inputs change (--force recomputes).\n' \
   "$(echo "$end - $start" | bc)"

@@ -52,6 +52,8 @@ public struct Plan: Sendable {
     public var indicators: [IndicatorSpec]
     /// Whether to write the per-area deprivation tables beside the long table.
     public var areaTables: Bool
+    /// Whether to write the HTML report (`report/`) beside the tables (`outputs: {report: true}`).
+    public var report: Bool = false
 }
 
 extension Plan {

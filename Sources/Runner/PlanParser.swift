@@ -226,8 +226,13 @@ struct NodeReader {
         var levels = ConfidenceLevel.defaults
         if let node = byKey["confidence"], let parsed = confidence(node, "confidence") { levels = parsed }
         var areaTables = true
-        if let node = byKey["outputs"], let pairs = mapping(node, "outputs", known: ["area_tables"]) {
-            for (_, _, value) in pairs { if let b = boolean(value, "outputs.area_tables") { areaTables = b } }
+        var report = false
+        if let node = byKey["outputs"], let pairs = mapping(node, "outputs", known: ["area_tables", "report"]) {
+            for (key, _, value) in pairs {
+                if let b = boolean(value, "outputs.\(key)") {
+                    if key == "report" { report = b } else { areaTables = b }
+                }
+            }
         }
         var indicators: [IndicatorSpec] = []
         if let node = required("indicators"), let list = node.sequence {
@@ -252,7 +257,7 @@ struct NodeReader {
             path: path, name: name, inputs: inputs, imd: imd, imdLocation: imdLocation, lookupFiles: lookupFiles,
             geographies: geographies,
             periods: periods, seed: seed, repetitions: repetitions, repetitionsLocation: repetitionsLocation,
-            indicators: indicators, areaTables: areaTables)
+            indicators: indicators, areaTables: areaTables, report: report)
     }
 
     static func describe(_ key: String) -> String {

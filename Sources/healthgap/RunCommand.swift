@@ -4,6 +4,7 @@ import Logging
 import Areas
 import Ingest
 import MethodTables
+import Report
 import Results
 import Runner
 import Synchronization
@@ -77,6 +78,7 @@ struct RunCommand: ParsableCommand {
             request.repetitions = repetitions
             request.force = force
             request.inputFiles = try inputOverrides(inputs)
+            request.consumers = { plan in plan.report ? [ReportConsumer(context: reportContext(plan))] : [] }
             if terminal.isInteractive && !quiet {
                 request.progress = { progress in terminal.progress(progress) }
             }
