@@ -41,6 +41,13 @@ extension BatchRunner {
         let clock = StageClock()
         let prepared = try PreparedRun(request, logger: logger, clock: clock)
         let directory = request.output
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: directory)) != nil {
+            throw .output(
+                path: directory,
+                reason:
+                    "\(directory) is the link to a published run; give --output a folder for shard files (e.g. \(directory).shards)"
+            )
+        }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -179,6 +179,12 @@ enum ShardFixture {
             ["run", RunFixture.plan, "--shard", "slurm", "--output", dir], environment: ["SLURM_ARRAY_TASK_ID": "3"])
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("SLURM_ARRAY_TASK_COUNT is not set"), "\(bad.stderr)")
+        // A published output's link is not a shard folder.
+        let published = ShardFixture.folder("published") + "/output"
+        #expect(try Healthgap.run(["run", RunFixture.plan, "--output", published, "--quiet"]).status == 0)
+        let intoLink = try Healthgap.run(["run", RunFixture.plan, "--shard", "1/2", "--output", published])
+        #expect(intoLink.status == 73)
+        #expect(intoLink.stderr.contains("is the link to a published run"), "\(intoLink.stderr)")
         let malformed = try Healthgap.run(["run", RunFixture.plan, "--shard", "4/3", "--output", dir])
         #expect(malformed.status == 64)
         #expect(malformed.stderr.contains("'4/3' is not K/M"), "\(malformed.stderr)")
