@@ -63,8 +63,8 @@ struct ManifestFile: Sendable {
     var sha256: String
 }
 
-/// One input in the manifest.
-struct ManifestInput: Sendable {
+/// One input in the manifest (also carried in shard files, so a merge writes the same entries).
+struct ManifestInput: Sendable, Codable, Equatable {
     var name: String
     var path: String
     var sha256: String

@@ -214,6 +214,10 @@ public final class RunOutputs: @unchecked Sendable {
     public private(set) var records = 0
     var computeSeconds = 0.0
     var writeSeconds = 0.0
+    /// Rows of `results.csv` with a note.
+    var rowsWithNotes: Int { longTable.rowsWithNotes }
+    /// The files the consumers wrote, relative to the staging folder (once published).
+    var writtenFiles: [String] { files.map(\.name) }
 
     /// The consumers of a run staged in `staging`.
     public init(_ prepared: PreparedRun, staging: String) {
@@ -222,6 +226,13 @@ public final class RunOutputs: @unchecked Sendable {
         var consumers: [any ResultConsumer] = [longTable]
         if prepared.plan.areaTables { consumers.append(AreaTablesConsumer()) }
         consumers += prepared.request.consumers(prepared.plan)
+        self.consumers = consumers
+    }
+
+    /// Only `consumers`, none of the run's own outputs (a shard writes its shard file and nothing else).
+    init(_ prepared: PreparedRun, staging: String, only consumers: [any ResultConsumer]) {
+        self.prepared = prepared
+        self.staging = staging
         self.consumers = consumers
     }
 
@@ -255,6 +266,19 @@ public final class RunOutputs: @unchecked Sendable {
     public func publish(_ aggregated: AggregatedRun, publisher: OutputPublisher, clock: StageClock) throws(RunnerError)
         -> String
     {
+        let rejects = zip(prepared.resolved.sources, aggregated.cubes).filter { $0.0.input.onError == .reject }
+            .map { (name: "rejects-\($0.0.input.name).csv", rows: $0.1.rejected) }
+        return try publish(
+            inputs: aggregated.manifestInputs(), warnings: aggregated.warnings, rejects: rejects, publisher: publisher,
+            clock: clock)
+    }
+
+    /// `publish` with the manifest's input entries, warnings and rejects files (names and rows, in
+    /// the staging folder when present) given: from an `AggregatedRun`, or from shard files (a merge).
+    func publish(
+        inputs: [ManifestInput], warnings: [String], rejects: [(name: String, rows: Int)], publisher: OutputPublisher,
+        clock: StageClock
+    ) throws(RunnerError) -> String {
         let request = prepared.request, resolved = prepared.resolved
         let report = request.progress ?? { _ in }
         let t0 = DispatchTime.now().uptimeNanoseconds
@@ -279,10 +303,9 @@ public final class RunOutputs: @unchecked Sendable {
             }
             outputs.append(ManifestFile(name: file.name, rows: file.rows, bytes: digest.bytes, sha256: digest.hex))
         }
-        for (source, cube) in zip(resolved.sources, aggregated.cubes) where source.input.onError == .reject {
-            let name = "rejects-\(source.input.name).csv"
+        for (name, rows) in rejects {
             if let digest = try? FileDigest.sha256(file: staging + "/" + name) {
-                outputs.append(ManifestFile(name: name, rows: cube.rejected, bytes: digest.bytes, sha256: digest.hex))
+                outputs.append(ManifestFile(name: name, rows: rows, bytes: digest.bytes, sha256: digest.hex))
             }
         }
         do {
@@ -296,9 +319,9 @@ public final class RunOutputs: @unchecked Sendable {
         let manifest = RunManifest(
             toolVersion: request.toolVersion, planPath: request.plan, planName: prepared.plan.name,
             fingerprint: fingerprint, seed: prepared.seed, repetitions: prepared.repetitions, threads: request.threads,
-            run: runName, inputs: aggregated.manifestInputs(), jobs: resolved.jobs.count,
+            run: runName, inputs: inputs, jobs: resolved.jobs.count,
             siiComputations: resolved.streamCount, resultRows: records, rowsWithNotes: longTable.rowsWithNotes,
-            outputs: outputs, timings: clock.laps, warnings: aggregated.warnings, startedAt: clock.started)
+            outputs: outputs, timings: clock.laps, warnings: warnings, startedAt: clock.started)
         do {
             try Data(manifest.json().utf8).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
         } catch {

@@ -9,7 +9,8 @@ struct Healthgap: ParsableCommand {
         discussion: """
             'healthgap run PLAN' is the nightly batch: it reads LSOA-level counts once and \
             publishes every indicator, deprivation table, SII and gap of a plan in one atomic step \
-            ('plan check' and 'plan explain' look at a plan first). 'synth' and 'aggregate' make \
+            ('plan check' and 'plan explain' look at a plan first; 'run --shard K/M', 'merge' and \
+            'slurm' spread it over a Slurm cluster). 'synth' and 'aggregate' make \
             and sum LSOA-level counts. Each method command reads one CSV (plain or .csv.gz), groups \
             its rows by the --by columns and writes one CSV row per group (to --output, or standard \
             output). Exit codes: 0 ok, 64 usage, 65 bad data, 66 cannot read input, 70 internal or \
@@ -21,8 +22,8 @@ struct Healthgap: ParsableCommand {
             HealthyLifeExpectancyCommand.self, DecomposeCommand.self,
             ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, FunnelCommand.self,
             InequalityCommand.self, SynthCommand.self,
-            AggregateCommand.self, RunCommand.self, PlanCommand.self, ReportCommand.self,
-            CompareCommand.self, TrendCommand.self, GapChangeCommand.self,
+            AggregateCommand.self, RunCommand.self, PlanCommand.self, ReportCommand.self, MergeCommand.self,
+            SlurmCommand.self, CompareCommand.self, TrendCommand.self, GapChangeCommand.self,
         ]
     )
 }

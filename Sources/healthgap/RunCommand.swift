@@ -1,8 +1,8 @@
+import Areas
 import ArgumentParser
 import Foundation
-import Logging
-import Areas
 import Ingest
+import Logging
 import MethodTables
 import Report
 import Results
@@ -22,7 +22,9 @@ struct RunCommand: ParsableCommand {
             or is killed leaves the previous tables as they were. With unchanged plan, inputs, lookups, seed \
             and repetitions a run does nothing (--force recomputes). The outputs: results.csv (every value \
             and measure, one row each), tables/<area type>_<area>_<table>.csv (one per area and breakdown), \
-            manifest.json (version, plan and input SHA-256, seed, rows, timings). Exit codes: 0 ok (or up to \
+            manifest.json (version, plan and input SHA-256, seed, rows, timings). With --shard K/M it computes \
+            only the K-th of M contiguous parts of the job list and writes a shard file into the --output \
+            folder; 'healthgap merge' publishes the shards as one run. Exit codes: 0 ok (or up to \
             date), 64 usage, 65 bad input data, 66 unreadable input, 70 failed job, 73 output not writable, \
             75 another run holds the output, 78 bad plan.
             """)
@@ -56,10 +58,23 @@ struct RunCommand: ParsableCommand {
             "The folder holding imd2019/ and lookups/ (default: found beside the binary, or $HEALTHGAP_DATA).", valueName: "dir"))
     var dataDir: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Compute only the K-th of M contiguous parts of the job list and write it as a shard file into --output (a folder), for 'healthgap merge'; 'slurm' takes K and M from the Slurm array task's variables.",
+            valueName: "K/M|slurm"))
+    var shard: String?
+
     @Flag(help: "Only warnings and errors on standard error.")
     var quiet = false
 
     func validate() throws {
+        if let shard, shard != "slurm" {
+            do {
+                _ = try ShardSpec(parsing: shard)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let repetitions, repetitions < 1_000 { throw ValidationError("--repetitions must be at least 1000 (METHODS.md §6)") }
         _ = try inputOverrides(inputs)
@@ -81,6 +96,26 @@ struct RunCommand: ParsableCommand {
             request.consumers = { plan in plan.report ? [ReportConsumer(context: reportContext(plan))] : [] }
             if terminal.isInteractive && !quiet {
                 request.progress = { progress in terminal.progress(progress) }
+            }
+            if let shard {
+                let spec: ShardSpec
+                do {
+                    spec =
+                        shard == "slurm"
+                        ? try ShardSpec(slurmEnvironment: ProcessInfo.processInfo.environment) : try ShardSpec(parsing: shard)
+                } catch {
+                    printToStandardError("healthgap: error: \(error.description)")
+                    throw ExitCode(64)
+                }
+                let written = try BatchRunner.runShard(request, shard: spec, logger: logger)
+                terminal.clearProgress()
+                for warning in written.warnings { logger.warning("\(warning)") }
+                let total = written.timings.reduce(0) { $0 + $1.seconds }
+                logger.info(
+                    "shard \(written.shard): jobs \(written.jobs.lowerBound + 1)-\(written.jobs.upperBound) of \(written.totalJobs), \(written.records) records in \(String(format: "%.2f", total)) s"
+                )
+                logger.info("wrote \(written.path)")
+                return
             }
             summary = try BatchRunner.run(request, logger: logger)
             terminal.clearProgress()
