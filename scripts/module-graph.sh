@@ -1,25 +1,41 @@
 #!/usr/bin/env bash
-# Prints the module graph of Package.swift (library and executable targets, their dependencies
-# inside the package first, then outside packages in parentheses): the block README.md's "Layout"
-# shows. The HealthgapCLI tests check that README.md holds exactly this block.
+# Prints the module graph of Package.swift (library, executable and system targets with their
+# dependencies inside the package, then outside packages in parentheses): the block README.md's
+# "Layout" shows. It reads Package.swift as text (not `swift package`, which would wait for the
+# build lock a running `swift test` holds); the HealthgapCLI tests check README.md against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift package dump-package 2>/dev/null | python3 -c '
-import json, sys
-package = json.load(sys.stdin)
-ours = {t["name"] for t in package["targets"]}
-for t in package["targets"]:
-    if t["type"] not in ("regular", "executable", "system") or t["name"].startswith("_"):
-        continue
+python3 - Package.swift <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+targets = []  # (name, kind, deps)
+for m in re.finditer(r'\.(target|executableTarget|systemLibrary|testTarget)\(', text):
+    kind = m.group(1)
+    depth, i = 1, m.end()
+    while depth:
+        depth += {'(': 1, ')': -1}.get(text[i], 0)
+        i += 1
+    body = text[m.end():i - 1]
+    name = re.search(r'name:\s*"([^"]+)"', body).group(1)
     deps = []
-    for d in t["dependencies"]:
-        for kind in ("byName", "target", "product"):
-            if kind in d:
-                deps.append(d[kind][0])
+    d = re.search(r'dependencies:\s*\[', body)
+    if d:
+        depth, j = 1, d.end()
+        while depth:
+            depth += {'[': 1, ']': -1}.get(body[j], 0)
+            j += 1
+        inner = body[d.end():j - 1]
+        inner = re.sub(r'\.product\(name:\s*"([^"]+)"[^)]*\)', r'"\1"', inner)
+        deps = re.findall(r'"([^"]+)"', inner)
+    targets.append((name, kind, deps))
+ours = {n for n, _, _ in targets}
+for name, kind, deps in targets:
+    if kind == 'testTarget' or name.startswith('_'):
+        continue
     inside = [d for d in deps if d in ours]
     outside = [d for d in deps if d not in ours]
-    line = t["name"].ljust(13) + "-> " + (", ".join(inside) if inside else "(system library)")
+    line = name.ljust(13) + '-> ' + (', '.join(inside) if inside else '(system library)')
     if outside:
-        line += "  (+ " + ", ".join(outside) + ")"
-    print(line.rstrip())
-'
+        line += '  (+ ' + ', '.join(outside) + ')'
+    print(line)
+PY

@@ -43,8 +43,9 @@ struct MergeCommand: ParsableCommand {
         let logger = Logger(label: "healthgap")
         let summary: RunSummary
         do {
-            let request = MergeRequest(
+            var request = MergeRequest(
                 shards: shards, output: output, data: try locateData(dataDir), toolVersion: HealthgapVersion.current)
+            request.consumers = extraConsumers
             summary = try ShardMerger.merge(request, logger: logger)
         } catch let error as MergeError {
             if case .run(let inner) = error {

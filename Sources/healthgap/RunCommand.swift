@@ -93,7 +93,7 @@ struct RunCommand: ParsableCommand {
             request.repetitions = repetitions
             request.force = force
             request.inputFiles = try inputOverrides(inputs)
-            request.consumers = { plan in plan.report ? [ReportConsumer(context: reportContext(plan))] : [] }
+            request.consumers = extraConsumers
             if terminal.isInteractive && !quiet {
                 request.progress = { progress in terminal.progress(progress) }
             }
