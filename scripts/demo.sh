@@ -2,7 +2,7 @@
 # The demo: the small examples in Data/examples/ (one method each), then the real thing:
 # synthetic counts for the 1,562 LSOAs of Cheshire and Merseyside (healthgap synth: deterministic,
 # with a known deprivation gradient) and the plan Data/plans/cheshire-and-merseyside.yaml run on
-# them: life expectancy, under-75 and all-age mortality by local and national deprivation decile for
+# them: life expectancy, healthy life expectancy, under-75 and all-age mortality by deprivation decile for
 # each Place and the ICB, with SII/RII, gaps and Core20, published into demo/output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,8 @@ start=$(date +%s.%N)
 mkdir -p demo
 places=E06000049,E06000050,E06000006,E08000011,E08000012,E08000014,E08000013,E06000007,E08000015
 counts=demo/cheshire-and-merseyside-counts.csv
-if [ ! -s "$counts" ]; then
+# (Made again when an older demo/ holds counts without the healthy and surveyed columns.)
+if [ ! -s "$counts" ] || ! head -n 1 "$counts" | grep -q ',healthy,surveyed'; then
   echo "== Synthetic counts for Cheshire and Merseyside, 2013-2022 (healthgap synth) -> $counts"
   "$bin" synth --areas "$places" --years 2013-2022 --seed 1 --output "$counts" \
     --truth demo/cheshire-and-merseyside-truth.csv
@@ -37,6 +38,17 @@ echo "== Liverpool, life expectancy at birth by local decile, 2020-2022 (demo/ou
 awk -F, 'BEGIN { printf "%-7s %-8s %-15s %8s %18s\n", "sex", "decile", "measure", "value", "95% limits" }
   $1 == "le_birth" && $5 == "2020-2022" {
     printf "%-7s %-8s %-15s %8.2f %8.2f - %-8.2f\n", $3, $6, $7, $8, $9, $10 }' \
+  demo/output/tables/place_liverpool_by-local-decile.csv
+echo
+echo "== Liverpool, healthy life expectancy at birth by local decile, females, 2020-2022 (same table)"
+awk -F, 'BEGIN { printf "%-8s %8s %8s %18s %8s\n", "decile", "LE", "HLE", "HLE 95% limits", "poorer" }
+  $1 == "hle_birth" && $3 == "Female" && $5 == "2020-2022" && $7 == "value" { order[++n] = $6; hle[$6] = $8; lo[$6] = $9; hi[$6] = $10 }
+  $1 == "hle_birth" && $3 == "Female" && $5 == "2020-2022" && $7 == "le" { le[$6] = $8 }
+  $1 == "hle_birth" && $3 == "Female" && $5 == "2020-2022" && $7 == "years_in_poorer_health" { poor[$6] = $8 }
+  $1 == "hle_birth" && $3 == "Female" && $5 == "2020-2022" && $7 == "sii" { sii = $8 }
+  END { for (i = 1; i <= n; i++) { q = order[i]
+          printf "%-8s %8.2f %8.2f %8.2f - %-8.2f %8.2f\n", q, le[q], hle[q], lo[q], hi[q], poor[q] }
+        printf "SII (years of healthy life, most vs least deprived): %.2f\n", sii }' \
   demo/output/tables/place_liverpool_by-local-decile.csv
 echo
 echo "The tables are in demo/output/ ($(readlink demo/output)):"

@@ -1,15 +1,18 @@
+import Areas
 import CSVStream
 import Foundation
 import NumericCore
-import Areas
 
 /// `healthgap synth`: a deterministic generator of LSOA × year × sex × age band counts on the real
 /// LSOAs, with a known deprivation gradient in mortality (see `SyntheticSchedule`).
 ///
-/// Output header `lsoa_code,year,sex,age_band,population,deaths`, rows ordered by LSOA code,
-/// year, sex (`Male`, `Female`) and band (`0`, `1-4`, …, `90+`). Each LSOA draws from its own
-/// xoshiro256** stream (stream i = the seed's generator after i jumps, i = the LSOA's position in
-/// England), so an LSOA's rows do not depend on the areas chosen or on the thread count.
+/// Output header `lsoa_code,year,sex,age_band,population,deaths,healthy,surveyed`, rows ordered by
+/// LSOA code, year, sex (`Male`, `Female`) and band (`0`, `1-4`, …, `90+`). Each LSOA draws its
+/// deaths from its own xoshiro256** stream (stream i = the seed's generator after i jumps, i = the
+/// LSOA's position in England), so an LSOA's rows do not depend on the areas chosen or on the
+/// thread count. `surveyed` is the population and `healthy` a binomial draw from it at the share in
+/// good health of `SyntheticHealth`, from a second stream per LSOA (its deaths stream after one
+/// long jump), so the first six columns are the same bytes as before the health columns existed.
 public enum SyntheticCounts {
     /// What to generate.
     public struct Request: Sendable {
@@ -21,7 +24,7 @@ public enum SyntheticCounts {
         public var seed: UInt64 = 1
         /// The counts file (`.gz`: gzip-compressed).
         public var output: String
-        /// Where to write the truth table (life expectancy at birth by sex and decile), if wanted.
+        /// Where to write the truth table (life expectancy and healthy life expectancy at birth by sex and decile), if wanted.
         public var truth: String?
         /// Generating threads.
         public var threads: Int = 1
@@ -45,6 +48,8 @@ public enum SyntheticCounts {
         public var parametersPath: String
         /// The truth rows: sex, decile (nil: all selected areas) and life expectancy at birth.
         public var truth: [(sex: String, decile: Int?, lifeExpectancy: Double)]
+        /// Healthy life expectancy at birth of each truth row, in the same order.
+        public var healthyTruth: [Double] = []
     }
 
     /// The band labels of the output, in order.
@@ -124,15 +129,22 @@ public enum SyntheticCounts {
         }
         let maxIndex = lsoas.last ?? 0
         let streams = Xoshiro256StarStar.streams(seed: request.seed, count: maxIndex + 1)
+        let health = SyntheticHealth.england
+        var healthy = [Double](repeating: 0, count: 2 * 11 * 20)
+        for sex in 0..<2 {
+            for d in 1...10 {
+                for b in 0..<20 { healthy[(sex * 11 + d) * 20 + b] = health.share(band: b, sex: sex, decile: d) }
+            }
+        }
         let context = Context(
             codes: geography.lsoas.codes, decile: deprivation.decileOfLSOA, broad: broad, share: structure.share,
-            rates: rates, years: years, streams: streams)
+            rates: rates, healthy: healthy, years: years, streams: streams)
 
         // Generate in blocks of LSOAs on several threads; write blocks in order.
         let blockSize = 64
         let blocks = stride(from: 0, to: lsoas.count, by: blockSize).map { Array(lsoas[$0..<min($0 + blockSize, lsoas.count)]) }
         let sink = try CSVWriter(path: request.output)
-        try sink.write(row: ["lsoa_code", "year", "sex", "age_band", "population", "deaths"])
+        try sink.write(row: ["lsoa_code", "year", "sex", "age_band", "population", "deaths", "healthy", "surveyed"])
         let batch = max(1, request.threads) * 4
         var start = 0
         while start < blocks.count {
@@ -146,10 +158,17 @@ public enum SyntheticCounts {
 
         // Truth: per decile from the schedule; for all selected areas from rates weighted by population.
         var truth: [(sex: String, decile: Int?, lifeExpectancy: Double)] = []
+        var healthyTruth: [Double] = []
         for sex in 0..<2 {
             let name = sex == 0 ? "Male" : "Female"
-            for d in 1...10 { truth.append((name, d, schedule.lifeExpectancy(sex: sex, decile: d))) }
+            for d in 1...10 {
+                truth.append((name, d, schedule.lifeExpectancy(sex: sex, decile: d)))
+                healthyTruth.append(
+                    SyntheticHealth.healthyLifeExpectancy(
+                        rates: schedule.rates(sex: sex, decile: d), shares: health.shares(sex: sex, decile: d)))
+            }
             var deaths = [Double](repeating: 0, count: 20), population = [Double](repeating: 0, count: 20)
+            var inGoodHealth = [Double](repeating: 0, count: 20)
             for l in lsoas {
                 let d = Int(deprivation.decileOfLSOA[l])
                 for y in years {
@@ -157,24 +176,32 @@ public enum SyntheticCounts {
                         let p = context.population(lsoa: l, year: y, sex: sex, band: b)
                         population[b] += p
                         deaths[b] += p * rates[(sex * 11 + d) * 20 + b]
+                        inGoodHealth[b] += p * healthy[(sex * 11 + d) * 20 + b]
                     }
                 }
             }
             let mean = zip(deaths, population).map { $1 > 0 ? $0 / $1 : 0 }
             truth.append((name, nil, SyntheticSchedule.lifeExpectancy(rates: mean)))
+            let meanShare = zip(inGoodHealth, population).map { $1 > 0 ? $0 / $1 : 0 }
+            healthyTruth.append(SyntheticHealth.healthyLifeExpectancy(rates: mean, shares: meanShare))
         }
         if let path = request.truth {
             let writer = try CSVWriter(path: path)
-            try writer.write(row: ["sex", "decile", "le_at_birth"])
-            for row in truth {
-                try writer.write(row: [row.sex, row.decile.map { "\($0)" } ?? "all", String(format: "%.6f", row.lifeExpectancy)])
+            try writer.write(row: ["sex", "decile", "le_at_birth", "hle_at_birth"])
+            for (row, hle) in zip(truth, healthyTruth) {
+                try writer.write(row: [
+                    row.sex, row.decile.map { "\($0)" } ?? "all", String(format: "%.6f", row.lifeExpectancy),
+                    String(format: "%.6f", hle),
+                ])
             }
             try writer.finish()
         }
         let parametersPath = Self.parametersPath(for: request.output)
         try writeParameters(
             parametersPath, request: request, schedule: schedule, structure: structure, lsoas: lsoas.count, truth: truth)
-        return Summary(rows: lsoas.count * years.count * 40, lsoas: lsoas.count, parametersPath: parametersPath, truth: truth)
+        return Summary(
+            rows: lsoas.count * years.count * 40, lsoas: lsoas.count, parametersPath: parametersPath, truth: truth,
+            healthyTruth: healthyTruth)
     }
 
     /// Reads the mid-2015 broad age groups (0–15, 16–59, 60+) by dense LSOA index.
@@ -232,6 +259,7 @@ public enum SyntheticCounts {
               "population_growth_per_year_from_2015": 0.006,
               "age_share_by_sex_band_broad_group": {"Male": \(shares[0]), "Female": \(shares[1])},
               "mortality": "m = base(band) * exp(gamma * (5.5 - decile) / 4.5 * fade(band)); base = infant (0), child (1-4), else makeham + gompertz_level * exp(gompertz_slope * mid_age) + young_adult_hump * exp(-((mid_age - 22) / 6)^2); fade = 1 to age 65, then falling linearly to 0.4 at 92.5; deaths ~ Poisson(population * m)",
+              "health": "\(SyntheticHealth.formula)",
               "male": \(sexBlock(schedule.male)),
               "female": \(sexBlock(schedule.female)),
               "truth": [\(truthRows.joined(separator: ", "))]
@@ -250,6 +278,8 @@ public enum SyntheticCounts {
         let broad: [Double]
         let share: [[[Double]]]
         let rates: [Double]
+        /// The share in good health by sex × decile × band, laid out as `rates`.
+        let healthy: [Double]
         let years: [Int]
         let streams: [Xoshiro256StarStar]
 
@@ -268,6 +298,9 @@ public enum SyntheticCounts {
             let sexes = [Array("Male".utf8), Array("Female".utf8)]
             for l in lsoas {
                 var rng = streams[l]
+                // The health columns' own stream, so the deaths drawn are those of the six-column file.
+                var healthRNG = streams[l]
+                healthRNG.longJump()
                 let code = Array(codes[l].utf8)
                 let d = Int(decile[l])
                 for year in years {
@@ -276,6 +309,8 @@ public enum SyntheticCounts {
                         for b in 0..<20 {
                             let p = population(lsoa: l, year: year, sex: sex, band: b)
                             let deaths = p > 0 ? Poisson.draw(mean: p * rates[(sex * 11 + d) * 20 + b], using: &rng) : 0
+                            let good = Binomial.draw(
+                                count: Int(p), probability: healthy[(sex * 11 + d) * 20 + b], using: &healthRNG)
                             out.append(contentsOf: code)
                             out.append(0x2C)
                             out.append(contentsOf: yearBytes)
@@ -287,6 +322,10 @@ public enum SyntheticCounts {
                             CSVWriter.appendInteger(Int(p), to: &out)
                             out.append(0x2C)
                             CSVWriter.appendInteger(deaths, to: &out)
+                            out.append(0x2C)
+                            CSVWriter.appendInteger(good, to: &out)
+                            out.append(0x2C)
+                            CSVWriter.appendInteger(Int(p), to: &out)
                             out.append(0x0A)
                         }
                     }
@@ -294,6 +333,39 @@ public enum SyntheticCounts {
             }
             return out
         }
+    }
+}
+
+/// Binomial random numbers: inversion by sequential search on the rarer outcome, and a rounded
+/// normal approximation (clamped to 0…n) where that outcome's mean exceeds 500.
+public enum Binomial {
+    /// One draw of the number of successes in `count` trials with success probability `probability`.
+    ///
+    /// - Complexity: O(count · min(p, 1 − p)) expected, O(1) above the normal threshold.
+    public static func draw(count n: Int, probability p: Double, using rng: inout Xoshiro256StarStar) -> Int {
+        guard n > 0, p > 0 else { return 0 }
+        if p >= 1 { return n }
+        let q = min(p, 1 - p)
+        let mean = Double(n) * q
+        var k: Int
+        if mean > 500 {
+            // Box–Muller: one normal from two uniforms.
+            let u = max(rng.nextUniform(), .leastNormalMagnitude), v = rng.nextUniform()
+            let z = (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+            k = min(max(Int((mean + z * (mean * (1 - q)).squareRoot()).rounded()), 0), n)
+        } else {
+            // Inversion: walk the cumulative distribution of the rarer outcome from 0.
+            var u = rng.nextUniform()
+            var probability = pow(1 - q, Double(n))
+            let odds = q / (1 - q)
+            k = 0
+            while u > probability && k < n {
+                u -= probability
+                probability *= Double(n - k) / Double(k + 1) * odds
+                k += 1
+            }
+        }
+        return q == p ? k : n - k
     }
 }
 

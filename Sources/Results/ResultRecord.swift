@@ -126,6 +126,10 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
     case absoluteRange = "absolute_range"
     /// Quantile 1 / quantile k, or Core20 / rest (METHODS.md §8).
     case relativeRange = "relative_range"
+    /// A healthy life expectancy's life expectancy eₓ from the same life table, with its limits (METHODS.md §5, §9).
+    case lifeExpectancy = "le"
+    /// A healthy life expectancy's years in poorer health, eₓ − HLEₓ (METHODS.md §9); no limits.
+    case yearsInPoorerHealth = "years_in_poorer_health"
 
     /// The measure of an inequality measure's rows.
     public init(_ inequality: InequalityMeasure) {

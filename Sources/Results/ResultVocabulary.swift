@@ -44,6 +44,8 @@ public enum IndicatorMethod: String, Sendable, CaseIterable, Codable {
     case proportion
     /// Indirectly standardised ratio (METHODS.md §4).
     case isr
+    /// Healthy life expectancy by Sullivan's method (METHODS.md §9).
+    case healthyLifeExpectancy = "healthy_life_expectancy"
 }
 
 /// A deprivation breakdown of an indicator.

@@ -13,6 +13,8 @@ struct CellEstimate: Sendable {
     var count: Double?
     /// Population (person-years over the pooled years), or the expected count of an ISR.
     var denominator: Double?
+    /// The cell's records beside `value`, by measure (`MethodDescription.companionMeasures`).
+    var companions: [Measure: CellEstimate] = [:]
 }
 
 /// What every job reads: the resolved plan, the summed counts and the random streams (immutable).
@@ -62,8 +64,6 @@ enum JobComputation {
         let area = resolved.areas[job.area]
         let cube = context.cubes[indicator.source]
         let bands = cube.bandCount
-        let columns = context.columns[indicator.source][context.periodIndex[job.period]!]
-        let sexes = job.sex.sexIndices
 
         // The cells and each group's cell per breakdown.
         var keys: [CellKey] = []
@@ -72,34 +72,23 @@ enum JobComputation {
             firstCell[scheme] = keys.count
             for label in scheme.cellLabels { keys.append(CellKey(scheme: scheme, quantile: label)) }
         }
-        let cellCount = keys.count
-        var population = [Double](repeating: 0, count: cellCount * bands)
-        var events = [Double](repeating: 0, count: cellCount * bands)
-        var rows = [Double](repeating: 0, count: cellCount)
-        var anyLocal = false
-        population.withUnsafeMutableBufferPointer { pop in
-            events.withUnsafeMutableBufferPointer { ev in
-                for la in area.authorities {
-                    for g32 in cube.groupsOfAuthority[la] {
-                        let g = Int(g32)
-                        let decile = Int(cube.groupDecile[g]), local = Int(cube.groupLocalDecile[g])
-                        if local > 0 { anyLocal = true }
-                        for scheme in job.schemes {
-                            guard let offset = scheme.cell(nationalDecile: decile, localDecile: local) else { continue }
-                            let cell = firstCell[scheme]! + offset
-                            cube.add(
-                                group: g, columns: columns, sexes: sexes, population: pop.baseAddress! + cell * bands,
-                                events: ev.baseAddress! + cell * bands, rows: &rows[cell])
-                        }
-                    }
-                }
+        let sums = sumCells(source: indicator.source, cellCount: keys.count, firstCell: firstCell, job: job, context: context)
+        let anyLocal = sums.anyLocal
+        // A second source of the same input (healthy life expectancy's healthy and surveyed), summed the same way.
+        var secondary: CellSums?
+        if let source = indicator.secondarySource {
+            secondary = sumCells(source: source, cellCount: keys.count, firstCell: firstCell, job: job, context: context)
+            guard context.cubes[source].bandCount == bands else {
+                throw .jobFailed(
+                    job: "\(job.index + 1) (\(spec.id))", message: "the two sources of the indicator have different age bands")
             }
         }
 
         // The method, on every cell.
         let estimates = try methodEstimates(
-            indicator, keys: keys, population: population, events: events, rows: rows, bands: bands, job: job,
-            context: context)
+            indicator, keys: keys, population: sums.population, events: sums.events, rows: sums.rows,
+            secondary: secondary, bands: bands, job: job, context: context)
+        let companions = MethodDescription.of(spec.method).companionMeasures
 
         // Records.
         var out: [ResultRecord] = []
@@ -113,6 +102,7 @@ enum JobComputation {
                 let note = "no local deciles: \(area.name) has \(lsoas) LSOAs, fewer than 10 (METHODS.md §7)"
                 let empty = CellEstimate(estimate: .suppressed(levels: spec.levels.count, note: note))
                 out.append(make(scheme: scheme, quantile: "", measure: .value, cell: empty))
+                for measure in companions { out.append(make(scheme: scheme, quantile: "", measure: measure, cell: empty)) }
                 for measure in spec.measures {
                     out.append(make(scheme: scheme, quantile: "", measure: Measure(measure), cell: empty))
                 }
@@ -120,6 +110,17 @@ enum JobComputation {
             }
             for c in start..<(start + count) {
                 out.append(make(scheme: scheme, quantile: keys[c].quantile, measure: .value, cell: estimates[c]))
+            }
+            // Each companion measure's rows, cell by cell; a cell without one repeats its value's note.
+            for measure in companions {
+                for c in start..<(start + count) {
+                    let cell =
+                        estimates[c].companions[measure]
+                        ?? CellEstimate(
+                            estimate: .suppressed(levels: spec.levels.count, note: estimates[c].estimate.note ?? "not computed"),
+                            count: estimates[c].count, denominator: estimates[c].denominator)
+                    out.append(make(scheme: scheme, quantile: keys[c].quantile, measure: measure, cell: cell))
+                }
             }
             guard scheme != .none else { continue }
             let parts = Array(estimates[start..<(start + count)])
@@ -151,12 +152,57 @@ enum JobComputation {
         return out
     }
 
+    // MARK: - The sums
+
+    /// A job's cells summed from one source: `cell * bands + band`, and input rows per cell.
+    private struct CellSums {
+        var population: [Double]
+        var events: [Double]
+        var rows: [Double]
+        /// Whether any group of the area has a local decile.
+        var anyLocal: Bool
+    }
+
+    /// Sums source `source`'s cube over the job's area, sexes and period into the job's cells.
+    private static func sumCells(
+        source: Int, cellCount: Int, firstCell: [DeprivationScheme: Int], job: RunJob, context: RunContext
+    ) -> CellSums {
+        let cube = context.cubes[source]
+        let area = context.resolved.areas[job.area]
+        let bands = cube.bandCount
+        let columns = context.columns[source][context.periodIndex[job.period]!]
+        let sexes = job.sex.sexIndices
+        var population = [Double](repeating: 0, count: cellCount * bands)
+        var events = [Double](repeating: 0, count: cellCount * bands)
+        var rows = [Double](repeating: 0, count: cellCount)
+        var anyLocal = false
+        population.withUnsafeMutableBufferPointer { pop in
+            events.withUnsafeMutableBufferPointer { ev in
+                for la in area.authorities {
+                    for g32 in cube.groupsOfAuthority[la] {
+                        let g = Int(g32)
+                        let decile = Int(cube.groupDecile[g]), local = Int(cube.groupLocalDecile[g])
+                        if local > 0 { anyLocal = true }
+                        for scheme in job.schemes {
+                            guard let offset = scheme.cell(nationalDecile: decile, localDecile: local) else { continue }
+                            let cell = firstCell[scheme]! + offset
+                            cube.add(
+                                group: g, columns: columns, sexes: sexes, population: pop.baseAddress! + cell * bands,
+                                events: ev.baseAddress! + cell * bands, rows: &rows[cell])
+                        }
+                    }
+                }
+            }
+        }
+        return CellSums(population: population, events: events, rows: rows, anyLocal: anyLocal)
+    }
+
     // MARK: - The methods
 
     /// The statistic of every cell, batched for life expectancy and DSRs.
     private static func methodEstimates(
-        _ indicator: ResolvedIndicator, keys: [CellKey], population: [Double], events: [Double], rows: [Double], bands: Int,
-        job: RunJob, context: RunContext
+        _ indicator: ResolvedIndicator, keys: [CellKey], population: [Double], events: [Double], rows: [Double],
+        secondary: CellSums?, bands: Int, job: RunJob, context: RunContext
     ) throws(RunnerError) -> [CellEstimate] {
         let spec = indicator.spec
         let levels = spec.levels
@@ -182,9 +228,13 @@ enum JobComputation {
                 live.append(c)
             }
         }
-        let cells = MethodCells(
+        var cells = MethodCells(
             indicator: indicator, job: job, context: context, live: live, bands: bands, events: events,
             population: population)
+        if let secondary {
+            cells.secondaryEvents = secondary.events
+            cells.secondaryPopulation = secondary.population
+        }
         for (c, estimate) in try MethodDescription.of(spec.method).compute(cells) { out[c] = estimate }
         return out
     }

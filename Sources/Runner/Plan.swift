@@ -184,6 +184,10 @@ public struct IndicatorSpec: Sendable {
     public var numerator: String?
     /// The population column, such as `population`.
     public var denominator: String?
+    /// Healthy life expectancy: the column of people in good health (Census 2021: very good or good).
+    public var healthy: String? = nil
+    /// Healthy life expectancy: the column of people asked (Census 2021: all usual residents).
+    public var surveyed: String? = nil
     /// The age range of rates and proportions (nil: all ages).
     public var ages: ClosedRange<Int>?
     /// The age range as written (`0-74`, `75+`).
@@ -213,6 +217,17 @@ public struct IndicatorSpec: Sendable {
 
     /// The SII value type: 0 life expectancy, 1 rates and ratios, 2 proportions.
     public var valueType: SIIValueType { MethodDescription.of(method).valueType }
+
+    /// The column a count key names (`numerator`, `denominator`, `healthy`, `surveyed`), or nil.
+    public func column(key: String) -> String? {
+        switch key {
+        case "numerator": return numerator
+        case "denominator": return denominator
+        case "healthy": return healthy
+        case "surveyed": return surveyed
+        default: return nil
+        }
+    }
 
     /// The age column of the long table: `at birth`, `at 65`, `all ages`, `0-74`.
     public var ageLabel: String {

@@ -441,7 +441,7 @@ struct NodeReader {
 
     static let indicatorKeys = [
         "id", "name", "method", "input", "numerator", "denominator", "ages", "at_age", "standard", "multiplier",
-        "reference", "sexes", "confidence", "deprivation", "inequality", "sii_transform",
+        "reference", "sexes", "confidence", "deprivation", "inequality", "sii_transform", "healthy", "surveyed",
     ]
 
     mutating func confidence(_ node: Node, _ what: String) -> [ConfidenceLevel]? {
@@ -520,6 +520,19 @@ struct NodeReader {
                 error(node, "\(what): \(method.rawValue) needs numerator: \(described.numeratorWords)")
             }
             if spec.denominator == nil { error(node, "\(what): \(method.rawValue) needs denominator: the population column") }
+        }
+        // The second pair of count columns (healthy life expectancy's healthy and surveyed).
+        for key in ["healthy", "surveyed"] {
+            let prevalenceKey = described?.prevalenceKeys.first { $0.key == key }
+            if let n = values[key] {
+                if let described, prevalenceKey == nil {
+                    error(n, "\(what): \(key) is for healthy_life_expectancy indicators, not \(described.title)")
+                } else if let text = scalar(n, "\(what): \(key)") {
+                    if key == "healthy" { spec.healthy = text } else { spec.surveyed = text }
+                }
+            } else if let method, let prevalenceKey {
+                error(node, "\(what): \(method.rawValue) needs \(key): \(prevalenceKey.words)")
+            }
         }
         if let inputNode = values["input"], let name = spec.input, !inputs.contains(where: { $0.name == name }) {
             error(

@@ -1,5 +1,5 @@
-import CSVStream
 import Areas
+import CSVStream
 import Foundation
 import Indicators
 import Ingest
@@ -48,6 +48,13 @@ public enum PlanReport {
         for indicator in resolved.indicators {
             let s = indicator.spec
             var words = ["\(s.method.rawValue) of \(s.numerator ?? "?") per \(s.denominator ?? "?")", "age \(s.ageLabel)"]
+            let described = MethodDescription.of(s.method)
+            if !described.prevalenceKeys.isEmpty {
+                let columns = described.prevalenceKeys.map { s.column(key: $0.key) ?? "?" }
+                words.append(
+                    "prevalence \(columns.joined(separator: " of ")) per life-table band (Sullivan, METHODS.md §9), also \(described.companionMeasures.map(\.rawValue).joined(separator: " and ")) rows"
+                )
+            }
             if MethodDescription.of(s.method).takesStandard {
                 words.append(
                     "standard \(s.standard)\(s.ages.map { _ in " (\(indicator.methodBands.first ?? "")…\(indicator.methodBands.last ?? ""))" } ?? "")"
@@ -100,4 +107,3 @@ public enum PlanReport {
         return lines.joined(separator: "\n")
     }
 }
-

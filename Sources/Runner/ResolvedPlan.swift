@@ -47,6 +47,9 @@ public struct ResolvedIndicator: Sendable {
     public var methodBands: [String]
     /// The standard weights of a DSR, one per method band.
     public var weights: [Double]
+    /// Index into `ResolvedPlan.sources` of the second pair of columns summed into the same cells
+    /// (healthy life expectancy: healthy and surveyed, in life-table bands), or nil.
+    public var secondarySource: Int? = nil
 }
 
 /// One compute job: an indicator for one area, sex and period, with its deprivation breakdowns.
@@ -148,8 +151,13 @@ private struct Resolver {
                     ?? (plan.inputs.count == 1 ? 0 : nil)
             else { continue }
             let input = plan.inputs[inputIndex]
+            let described = MethodDescription.of(spec.method)
+            let prevalence = described.prevalenceKeys.map { spec.column(key: $0.key) }
             if let header = headers[input.name] ?? nil {
-                for (key, column) in [("numerator", spec.numerator), ("denominator", spec.denominator)] {
+                let keyed: [(String, String?)] =
+                    [("numerator", spec.numerator), ("denominator", spec.denominator)]
+                    + zip(described.prevalenceKeys, prevalence).map { ($0.key, $1) }
+                for (key, column) in keyed {
                     guard let column else { continue }
                     if header.index(of: column) == nil {
                         error(
@@ -160,22 +168,17 @@ private struct Resolver {
                 }
             }
             guard let numerator = spec.numerator, let denominator = spec.denominator else { continue }
-            // The finest bands any method reading these columns needs (life tables need 85-89 and 90+).
-            let bands: BandScheme =
-                plan.indicators.contains {
-                    MethodDescription.of($0.method).sourceBands == .le && ($0.input ?? plan.inputs.first?.name) == input.name
-                        && $0.numerator == numerator && $0.denominator == denominator
-                } ? .le : .esp2013
-            let sourceIndex: Int
-            if let found = sources.firstIndex(where: {
-                $0.input.name == input.name && $0.numerator == numerator && $0.denominator == denominator
-            }) {
-                sourceIndex = found
-            } else {
-                sources.append(AggregationSource(input: input, numerator: numerator, denominator: denominator, bands: bands))
-                sourceIndex = sources.count - 1
+            let sourceIndex = source(input: input, numerator: numerator, denominator: denominator, sources: &sources)
+            // Healthy life expectancy's second pass: healthy and surveyed, into the same (life-table) bands.
+            var secondary: Int?
+            if !prevalence.isEmpty {
+                guard prevalence.count == 2, let healthy = prevalence[0], let surveyed = prevalence[1] else { continue }
+                secondary = source(input: input, numerator: healthy, denominator: surveyed, sources: &sources)
             }
-            if let bound = bind(spec, source: sourceIndex, bands: sources[sourceIndex].bands) { indicators.append(bound) }
+            if var bound = bind(spec, source: sourceIndex, bands: sources[sourceIndex].bands) {
+                bound.secondarySource = secondary
+                indicators.append(bound)
+            }
             if spec.method == .isr, let reference = spec.reference, reference.lowercased() != "all",
                 areaByCode(reference) == nil
             {
@@ -220,6 +223,32 @@ private struct Resolver {
         return ResolvedPlan(
             plan: plan, areas: areas, sources: sources, indicators: indicators, jobs: jobs, skipped: skipped,
             levels: levels, streamCount: stream, imd: imd)
+    }
+
+    /// The index of the pass over `input` summing `numerator` and `denominator`, added if new.
+    ///
+    /// Its bands are the finest any method reading these two columns needs: life-table bands (with
+    /// 85-89 and 90+) when a life expectancy reads them, as its deaths and population or as a
+    /// healthy life expectancy's healthy and surveyed; else ESP2013 bands.
+    func source(input: PlanInput, numerator: String, denominator: String, sources: inout [AggregationSource]) -> Int {
+        if let found = sources.firstIndex(where: {
+            $0.input.name == input.name && $0.numerator == numerator && $0.denominator == denominator
+        }) {
+            return found
+        }
+        let lifeTable = plan.indicators.contains { spec in
+            let described = MethodDescription.of(spec.method)
+            guard described.sourceBands == .le, (spec.input ?? plan.inputs.first?.name) == input.name else { return false }
+            let pairs =
+                [(spec.numerator, spec.denominator)]
+                + (described.prevalenceKeys.count == 2
+                    ? [(spec.column(key: described.prevalenceKeys[0].key), spec.column(key: described.prevalenceKeys[1].key))]
+                    : [])
+            return pairs.contains { $0.0 == numerator && $0.1 == denominator }
+        }
+        sources.append(
+            AggregationSource(input: input, numerator: numerator, denominator: denominator, bands: lifeTable ? .le : .esp2013))
+        return sources.count - 1
     }
 
     // MARK: Areas

@@ -146,9 +146,12 @@ public final class AggregatedRun: @unchecked Sendable {
 
     /// Input rows read, accepted and rejected, over all inputs.
     public var rows: (read: Int, accepted: Int, rejected: Int) {
-        (
-            cubes.reduce(0) { $0 + $1.rowsRead }, cubes.reduce(0) { $0 + $1.accepted },
-            cubes.reduce(0) { $0 + $1.rejected }
+        // An input read in two passes (a healthy life expectancy's second pair of columns) counts once: its first pass.
+        var seen = Set<String>()
+        let firstPasses = zip(prepared.resolved.sources, cubes).filter { seen.insert($0.0.input.name).inserted }.map(\.1)
+        return (
+            firstPasses.reduce(0) { $0 + $1.rowsRead }, firstPasses.reduce(0) { $0 + $1.accepted },
+            firstPasses.reduce(0) { $0 + $1.rejected }
         )
     }
 

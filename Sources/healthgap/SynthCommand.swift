@@ -1,6 +1,6 @@
+import Areas
 import ArgumentParser
 import Foundation
-import Areas
 import Ingest
 import MethodTables
 import Results
@@ -12,12 +12,15 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Generate synthetic LSOA × year × sex × age band population and deaths with a known deprivation gradient.",
         discussion: """
-            Writes lsoa_code,year,sex,age_band,population,deaths (sex Male/Female; the 20 life-table bands \
-            0, 1-4, …, 85-89, 90+). Populations come from the IMD 2019 mid-2015 denominators; deaths are \
-            Poisson draws from a Gompertz-like schedule calibrated to life expectancy at birth 79.4 (male) \
-            and 83.1 (female) for England, with gaps of 9.5 and 7.5 years between national deciles 1 and 10. \
-            The parameters go to F.params.json beside the output; --truth writes the generating life \
-            expectancy by sex and decile. The same seed gives the same bytes.
+            Writes lsoa_code,year,sex,age_band,population,deaths,healthy,surveyed (sex Male/Female; the 20 \
+            life-table bands 0, 1-4, …, 85-89, 90+). Populations come from the IMD 2019 mid-2015 denominators; \
+            deaths are Poisson draws from a Gompertz-like schedule calibrated to life expectancy at birth 79.4 \
+            (male) and 83.1 (female) for England, with gaps of 9.5 and 7.5 years between national deciles 1 and \
+            10. surveyed is the population and healthy a binomial draw from it at a share in good health that \
+            falls with age and with deprivation (as Census 2021 general health: very good or good), drawn from \
+            a separate random stream so the first six columns do not depend on it. The parameters go to \
+            F.params.json beside the output; --truth writes the generating life expectancy and healthy life \
+            expectancy at birth by sex and decile. The same seed gives the same bytes.
             """)
 
     @Option(help: ArgumentHelp("england, or comma-separated local authority and region codes.", valueName: "england|code,code…"))
@@ -32,7 +35,10 @@ struct SynthCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The counts file to write (.csv, or .csv.gz for gzip).", valueName: "file"))
     var output: String
 
-    @Option(help: ArgumentHelp("Where to write the true life expectancy at birth by sex and decile.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to write the true life expectancy and healthy life expectancy at birth by sex and decile.",
+            valueName: "file"))
     var truth: String?
 
     @Option(

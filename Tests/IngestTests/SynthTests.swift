@@ -1,12 +1,12 @@
 import CSVStream
 import Foundation
 import Indicators
+import Ingest
 import NumericCore
 import Testing
 import _TestSupport
 
 @testable import Areas
-import Ingest
 
 @Suite struct SynthTests {
     /// Generates counts for `areas` into a fresh directory.
@@ -41,7 +41,7 @@ import Ingest
         // Halton has 79 LSOAs: 79 × 2 years × 2 sexes × 20 bands rows under the contract header.
         let text = String(decoding: bytesA, as: UTF8.self)
         let lines = text.split(separator: "\n")
-        #expect(lines[0] == "lsoa_code,year,sex,age_band,population,deaths")
+        #expect(lines[0] == "lsoa_code,year,sex,age_band,population,deaths,healthy,surveyed")
         #expect(lines.count == 1 + 79 * 2 * 2 * 20 && a.summary.rows == 79 * 80)
         #expect(lines[1].hasPrefix("E01012") && lines[1].contains(",2019,Male,0,"))
         #expect(lines[20].contains(",2019,Male,90+,") && lines[21].contains(",2019,Female,0,"))
@@ -49,6 +49,68 @@ import Ingest
         let params = try String(contentsOfFile: a.dir.appendingPathComponent("synth.params.json").path, encoding: .utf8)
         #expect(params.contains("\"seed\": 7") && params.contains("gompertz_level"))
         _ = try JSONSerialization.jsonObject(with: Data(params.utf8))
+    }
+
+    /// The first six columns are the bytes the generator wrote before it had the health columns:
+    /// the SHA-256 of Halton 2019-2020, seed 7, cut to those columns, recorded then.
+    @Test func theHealthColumnsLeaveTheOtherColumnsAsTheyWere() throws {
+        let run = try Self.generate(areas: "E06000006", years: 2019...2020, seed: 7, threads: 1)
+        defer { try? FileManager.default.removeItem(at: run.dir) }
+        let text = try String(contentsOfFile: run.output, encoding: .utf8)
+        var six = ""
+        var healthy = 0, surveyed = 0
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(fields.count == 8)
+            six += fields[0..<6].joined(separator: ",") + "\n"
+            guard let h = Int(fields[6]), let s = Int(fields[7]) else { continue }
+            #expect(String(fields[7]) == String(fields[4]), "surveyed is the population: \(line)")
+            #expect(h >= 0 && h <= s, "0 ≤ healthy ≤ surveyed: \(line)")
+            healthy += h
+            surveyed += s
+        }
+        let file = run.dir.appendingPathComponent("six.csv")
+        try Data(six.utf8).write(to: file)
+        let digest = try Self.sha256(file.path)
+        #expect(digest == "74421fa111acd1cc670821a40a365f8b7518c47bf7d174d30257d02a4b7bdfbb")
+        // About four in five in good health overall, as Census 2021 England.
+        let share = Double(healthy) / Double(surveyed)
+        #expect(share > 0.75 && share < 0.9, "share in good health \(share)")
+    }
+
+    /// Lowercase hex SHA-256 of a file, by `sha256sum`.
+    static func sha256(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: out, as: UTF8.self).prefix(64))
+    }
+
+    @Test func theHealthSharesFallWithAgeAndDeprivation() {
+        let h = SyntheticHealth.england
+        for sex in 0..<2 {
+            for d in 1...10 {
+                let shares = h.shares(sex: sex, decile: d)
+                #expect(zip(shares, shares.dropFirst()).allSatisfy { $0 > $1 })
+                if d < 10 { #expect(zip(shares, h.shares(sex: sex, decile: d + 1)).allSatisfy { $0 < $1 }) }
+            }
+        }
+        let s = SyntheticSchedule.calibrated
+        for sex in 0..<2 {
+            let hle = (1...10).map {
+                SyntheticHealth.healthyLifeExpectancy(
+                    rates: s.rates(sex: sex, decile: $0), shares: h.shares(sex: sex, decile: $0))
+            }
+            let le = (1...10).map { s.lifeExpectancy(sex: sex, decile: $0) }
+            #expect(zip(hle, le).allSatisfy { $0 < $1 - 8 })
+            // The healthy life expectancy gap between deciles 1 and 10 is wider than life expectancy's.
+            #expect(hle[9] - hle[0] > le[9] - le[0] + 3, "HLE gap \(hle[9] - hle[0]), LE gap \(le[9] - le[0])")
+        }
     }
 
     @Test func anLSOAsRowsDoNotDependOnTheOtherAreasChosen() throws {
@@ -97,6 +159,10 @@ import Ingest
         for row in rows where row["decile"] != "all" {
             let sex = row["sex"] == "Male" ? 0 : 1
             expectClose(Double(row["le_at_birth"]!), s.lifeExpectancy(sex: sex, decile: Int(row["decile"]!)!), absolute: 1e-6)
+            let d = Int(row["decile"]!)!
+            let hle = SyntheticHealth.healthyLifeExpectancy(
+                rates: s.rates(sex: sex, decile: d), shares: SyntheticHealth.england.shares(sex: sex, decile: d))
+            expectClose(Double(row["hle_at_birth"]!), hle, absolute: 1e-6)
         }
     }
 

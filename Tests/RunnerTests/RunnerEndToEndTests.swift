@@ -1,8 +1,8 @@
+import Areas
 import Foundation
 import Indicators
-import NumericCore
-import Areas
 import Ingest
+import NumericCore
 import Results
 import Runner
 import Testing
@@ -21,12 +21,15 @@ import _TestSupport
     @Test func demoPlanRunsAndPublishesEveryFile() throws {
         let (summary, output) = RunnerFixture.demoRun
         #expect(!summary.upToDate)
-        #expect(summary.jobs == 640)
+        // 10 areas × (life expectancy 2 + DSRs 3 + 3 + healthy life expectancy 2 sexes) × 8 periods.
+        #expect(summary.jobs == 800)
         #expect(summary.rowsRead == summary.rowsAccepted)
         #expect(summary.rowsRejected == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: output + "/tables")
-        // The ICB by national decile and Core20; each Place by local decile, national decile and Core20.
-        #expect(files.count == 2 + 9 * 3)
+        // The ICB by national decile and Core20, and its whole area (healthy life expectancy, whose only
+        // breakdown, local deciles, does not apply to it); each Place by local decile, national decile and Core20.
+        #expect(files.count == 3 + 9 * 3)
+        #expect(files.contains("icb_nhs-cheshire-and-merseyside_whole-area.csv"))
         #expect(files.contains("place_liverpool_by-local-decile.csv"))
         #expect(files.contains("icb_nhs-cheshire-and-merseyside_by-national-decile.csv"))
         let manifest = try #require(FileManager.default.contents(atPath: output + "/manifest.json"))

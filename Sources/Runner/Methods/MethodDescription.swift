@@ -31,6 +31,13 @@ struct MethodDescription: Sendable {
     let siiTransform: Bool
     /// Whether `relative_range` applies (rates and proportions, METHODS.md §8).
     let takesRelativeRange: Bool
+    /// The second pair of count columns the method reads, as plan keys (numerator first), with
+    /// what each holds for messages: healthy life expectancy's `healthy` and `surveyed`; empty for
+    /// every other method.
+    var prevalenceKeys: [(key: String, words: String)] = []
+    /// The measures written beside `value` for every cell, in this order (healthy life
+    /// expectancy: `le` and `years_in_poorer_health`); empty for every other method.
+    var companionMeasures: [Measure] = []
     /// Binds an indicator to its source's bands: the method bands and the map from source bands.
     let bind: @Sendable (IndicatorSpec, [AgeBand]) throws(MethodBindingError) -> MethodBands
     /// Computes the live cells of a job (cells with input rows).
@@ -44,6 +51,7 @@ struct MethodDescription: Sendable {
         case .crudeRate: return CrudeRateMethod.crudeRate
         case .proportion: return CrudeRateMethod.proportion
         case .isr: return IndirectlyStandardisedRatioMethod.description
+        case .healthyLifeExpectancy: return HealthyLifeExpectancyMethod.description
         }
     }
 }
@@ -76,6 +84,10 @@ struct MethodCells {
     /// Events and populations, `cell * bands + band`.
     let events: [Double]
     let population: [Double]
+    /// The secondary source's sums in the same layout (healthy life expectancy: healthy and
+    /// surveyed); empty when the indicator has no secondary source.
+    var secondaryEvents: [Double] = []
+    var secondaryPopulation: [Double] = []
 
     /// The levels of the indicator.
     var levels: [ConfidenceLevel] { indicator.spec.levels }
