@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Areas", targets: ["Areas"]),
         .library(name: "Results", targets: ["Results"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "healthgap",
             dependencies: [
-                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream",
+                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +60,15 @@ let package = Package(
             dependencies: [
                 "Ingest", "Areas", "Results", "CSVStream", "Indicators", "NumericCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// Method experiments: synthetic truths, replicates drawn in memory, bias and coverage of method variants.
+        .target(
+            name: "Experiments",
+            dependencies: [
+                "Runner", "Ingest", "Areas", "Indicators", "NumericCore", "CSVStream",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -110,5 +120,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Runner", "Ingest", "Areas", "_TestSupport"]),
     ]
 )
