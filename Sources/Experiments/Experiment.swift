@@ -91,7 +91,7 @@ public enum SIIWeights: String, Sendable, CaseIterable {
 
 /// One method variant of an experiment.
 public struct VariantSpec: Sendable {
-    /// The variant's name in the outputs (letters, digits, `_`, `-`).
+    /// The variant's name in the outputs (letters, digits, `_`, `-`, `.`).
     public var id: String
     /// What it computes.
     public var method: ExperimentMethod

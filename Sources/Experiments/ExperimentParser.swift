@@ -25,7 +25,11 @@ public enum ExperimentParser {
             return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "the experiment is empty")])
         }
         let experiment = reader.experiment(root, path: path)
-        return (reader.issues.isEmpty ? experiment : nil, reader.issues)
+        // In file order, whatever order the checks ran in.
+        let issues = reader.issues.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
+        return (issues.isEmpty ? experiment : nil, issues)
     }
 
     /// Reads and parses an experiment file; also returns its bytes (their SHA-256 names the experiment in shards).
@@ -180,8 +184,8 @@ extension NodeReader {
             error(node, "a variant needs id: a short name such as le_small")
             return nil
         }
-        if id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
-            error(idNode, "variant id '\(id)' must be letters, digits, _ or - (it names output rows)")
+        if id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) {
+            error(idNode, "variant id '\(id)' must be letters, digits, _, - or . (it names output rows)")
         }
         let what = "variant '\(id)'"
         let methods = ExperimentMethod.allCases.map(\.rawValue)

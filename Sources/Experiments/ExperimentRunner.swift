@@ -76,7 +76,8 @@ public enum ExperimentRunner {
             streams.append(base)
             base.jump()
         }
-        let chunks = parallelMap(count: range.count, threads: threads) { i in design.replicate(stream: streams[i]) }
+        let starts = streams
+        let chunks = parallelMap(count: range.count, threads: threads) { i in design.replicate(stream: starts[i]) }
         return ExperimentResults(
             name: e.name, description: e.description, experimentSHA256: sha256, seed: e.seed, replicates: e.replicates,
             levels: e.levels, targets: design.targets, first: range.lowerBound, records: Array(chunks.joined()))

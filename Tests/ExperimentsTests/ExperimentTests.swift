@@ -87,7 +87,7 @@ import _TestSupport
             truth:
               areas: E08000012
               years: 2018-2020
-            replicates: 40
+            replicates: 100
             seed: 3
             variants:
               - id: right
@@ -103,12 +103,12 @@ import _TestSupport
                 repetitions: 1000
             """
         let design = try Self.design(text)
-        let rows = ExperimentRunner.compute(design, sha256: "x", range: 0..<40, threads: 2).summarise()
+        let rows = ExperimentRunner.compute(design, sha256: "x", range: 0..<100, threads: 2).summarise()
         let right = try #require(rows.first { $0.target.variant == "right" })
         let wrong = try #require(rows.first { $0.target.variant == "wrong" })
-        let error = { (row: TargetSummary) in (row.rmse * row.rmse - row.bias * row.bias).squareRoot() / 40.squareRoot() }
+        let error = { (row: TargetSummary) in (row.rmse * row.rmse - row.bias * row.bias).squareRoot() / 100.squareRoot() }
         #expect(abs(right.bias) < 4 * error(right), "right: bias \(right.bias)")
-        #expect(abs(wrong.bias) > 6 * error(wrong), "wrong: bias \(wrong.bias)")
+        #expect(abs(wrong.bias) > 5 * error(wrong), "wrong: bias \(wrong.bias)")
         #expect(wrong.coverage[0] < right.coverage[0])
     }
 
@@ -204,17 +204,14 @@ import _TestSupport
             """
         let (_, issues) = ExperimentParser.parse(text: text, path: "broken.yaml")
         let lines = issues.map(\.description)
-        #expect(
-            lines.contains {
-                $0.hasPrefix("broken.yaml:4:3: error: truth: unknown key 'yeras'") && $0.contains("did you mean 'years'")
-            })
+        #expect(lines.first?.hasPrefix("broken.yaml:4:3: error: truth: unknown key 'yeras' (known keys: areas, years") == true)
         #expect(lines.contains { $0.hasPrefix("broken.yaml:5:13: error: replicates: 'many' is not a whole number") })
         #expect(
             lines.contains {
                 $0.hasPrefix("broken.yaml:9:5: error: variant 'le': transform does not apply to method life_expectancy")
             })
         #expect(lines.contains { $0.hasPrefix("broken.yaml:11:13: error: variant 's': method 'slope' is not one of") })
-        #expect(lines.contains { $0.hasPrefix("broken.yaml:15:16: error: variant 's2': transform applies to rates") })
+        #expect(lines[4].hasPrefix("broken.yaml:15:16: error: variant 's2': transform applies to rates"))
         #expect(
             lines.contains {
                 $0.hasPrefix("broken.yaml:16:18: error: variant 's2': deprivation 'local_decile'")
