@@ -39,7 +39,7 @@ struct ExperimentCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "Compute only the K-th of M contiguous ranges of replicates and write shard-K-of-M.csv into --output.",
+                "Compute only the K-th of M contiguous ranges of replicates and write shard-K-of-M.csv into --output ('slurm': K and M from the array task's SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT).",
                 valueName: "K/M"))
         var shard: String?
 
@@ -50,9 +50,27 @@ struct ExperimentCommand: ParsableCommand {
                 valueName: "dir"))
         var dataDir: String?
 
-        /// `K/M` as numbers.
+        /// `K/M` as numbers; `slurm` reads them from the array task's environment.
         func shardIndex() throws -> (index: Int, count: Int)? {
             guard let shard else { return nil }
+            if shard == "slurm" {
+                // K from the task id relative to the array's first, honouring a step; M = the task count.
+                let environment = ProcessInfo.processInfo.environment
+                guard let id = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
+                    let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init), count >= 1
+                else {
+                    throw ValidationError(
+                        "--shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set (not a Slurm array task)")
+                }
+                let first = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
+                let step = max(1, environment["SLURM_ARRAY_TASK_STEP"].flatMap(Int.init) ?? 1)
+                let k = (id - first) / step + 1
+                guard (id - first) % step == 0, (1...count).contains(k) else {
+                    throw ValidationError(
+                        "--shard slurm: task \(id) is not one of the array's \(count) tasks from \(first) by \(step)")
+                }
+                return (k, count)
+            }
             let parts = shard.split(separator: "/")
             guard parts.count == 2, let k = Int(parts[0]), let m = Int(parts[1]), m >= 1, (1...m).contains(k) else {
                 throw ValidationError("--shard: '\(shard)' is not K/M with 1 ≤ K ≤ M (e.g. 2/8)")

@@ -244,4 +244,22 @@ import _TestSupport
             #expect("\(error)".hasPrefix("u.yaml:3:22: error: truth.areas: 'E99999999' is not"), "\(error)")
         }
     }
+
+    @Test func theCommandChecksAndRefusesWithExit78() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("experiment-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/bad.yaml"
+        try "name: bad\ntruth: {areas: E06000006}\nreplicates: 2\nvariants:\n  - {id: s, method: sii}\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let check = try Healthgap.run(["experiment", "check", file])
+        #expect(check.status == 78)
+        #expect(check.stderr.contains("bad.yaml:5:5: error: variant 's': the SII needs deprivation"), "\(check.stderr)")
+        let run = try Healthgap.run(["experiment", file, "--output", folder + "/out"])
+        #expect(run.status == 78)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+        let good = try Healthgap.run(["experiment", "check", "Data/experiments/le-bias-small-populations.yaml"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains(": ok: "))
+    }
 }
