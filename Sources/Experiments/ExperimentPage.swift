@@ -61,7 +61,9 @@ extension ExperimentResults {
     /// One level's chart.
     private func chart(_ rows: [TargetSummary], level k: Int, nominal: ConfidenceLevel) -> String {
         let rowHeight = 18.0
-        let left = 260.0
+        // Room for the longest label at about 6.4 px a character of the 11 px font.
+        let longest = rows.map { $0.target.variant.count + $0.target.name.count + 3 }.max() ?? 20
+        let left = max(160, 16 + 6.4 * Double(longest)).rounded()
         let plotWidth = 420.0
         let top = 30.0
         let height = top + rowHeight * Double(max(rows.count, 1)) + 40
