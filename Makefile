@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN := .build/release/healthgap
 
-.PHONY: all deps build test demo england-data england-benchmark bench lint fuzz clean
+.PHONY: all deps build test demo experiment-demo england-data england-benchmark bench lint fuzz clean
 
 all: build
 
@@ -22,6 +22,15 @@ test: deps
 # the plan Data/plans/cheshire-and-merseyside.yaml run on them into demo/output, and where the tables are.
 demo: build
 	@bash scripts/demo.sh $(BIN)
+
+# The two worked method experiments of Data/experiments/ (issue 13): SII coverage by decile
+# population size, and life-expectancy bias at small populations, published in demo/experiments/.
+experiment-demo: build
+	@mkdir -p demo/experiments
+	@for name in sii-coverage-by-decile-size le-bias-small-populations; do \
+		$(BIN) experiment Data/experiments/$$name.yaml --output demo/experiments/$$name || exit $$?; \
+	done
+	@echo "experiment-demo: demo/experiments/*/experiment.csv and experiment.html"
 
 # The England 10-year synthetic file (about 13 million rows, 400 MB) for Data/plans/england-benchmark.yaml.
 england-data: build

@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "Areas", targets: ["Areas"]),
         .library(name: "Results", targets: ["Results"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "healthgap",
             dependencies: [
-                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "Report",
+                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "Report", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,6 +62,15 @@ let package = Package(
             dependencies: [
                 "Ingest", "Areas", "Results", "CSVStream", "Indicators", "NumericCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// Method experiments: synthetic truths, replicates drawn in memory, bias and coverage of method variants.
+        .target(
+            name: "Experiments",
+            dependencies: [
+                "Runner", "Ingest", "Areas", "Indicators", "NumericCore", "CSVStream",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -120,5 +130,6 @@ let package = Package(
             name: "ReportTests", dependencies: ["Report", "Results", "Indicators", "CSVStream", "_TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Runner", "Ingest", "Areas", "_TestSupport"]),
     ]
 )

@@ -204,6 +204,37 @@ public enum SyntheticCounts {
             healthyTruth: healthyTruth)
     }
 
+    /// The populations `generate` writes for `lsoas`, in memory: index ((i·years + y)·2 + sex)·20 + band
+    /// for the i-th LSOA of `lsoas`, the y-th year of `years`, sex 0 (male) or 1 (female).
+    ///
+    /// - Throws: `InputError.csv` when the IMD population denominators cannot be read.
+    /// - Complexity: O(LSOAs × years × 40) after reading the denominators file once.
+    public static func populations(lsoas: [Int], years: ClosedRange<Int>, geography: Geography, data: DataDirectory)
+        throws(InputError) -> [Double]
+    {
+        let broad: [Double]
+        do {
+            broad = try readDenominators(data.file("imd2019/imd2019_lsoa11_population_denominators.csv.gz"), geography)
+        } catch let error as CSVError {
+            throw .csv(error)
+        } catch {
+            throw .internalError("\(error)")
+        }
+        let context = Context(
+            codes: [], decile: [], broad: broad, share: SyntheticAgeStructure.england.share, rates: [], years: Array(years),
+            streams: [])
+        var out: [Double] = []
+        out.reserveCapacity(lsoas.count * years.count * 40)
+        for l in lsoas {
+            for year in years {
+                for sex in 0..<2 {
+                    for b in 0..<20 { out.append(context.population(lsoa: l, year: year, sex: sex, band: b)) }
+                }
+            }
+        }
+        return out
+    }
+
     /// Reads the mid-2015 broad age groups (0–15, 16–59, 60+) by dense LSOA index.
     private static func readDenominators(_ path: String, _ geography: Geography) throws -> [Double] {
         let reader = try CSVReader(path: path)

@@ -112,17 +112,26 @@ public struct SyntheticSchedule: Sendable, Equatable {
     /// The schedule with B and γ calibrated to the targets (79.4 / 83.1 years; gaps 9.5 / 7.5).
     ///
     /// - Complexity: a few thousand 20-band life tables (milliseconds).
-    public static let calibrated: SyntheticSchedule = {
+    public static let calibrated: SyntheticSchedule = withTargets(
+        male: (lifeExpectancy: 79.4, gap: 9.5), female: (lifeExpectancy: 83.1, gap: 7.5))
+
+    /// The same schedule calibrated to other targets: life expectancy at birth of the decile
+    /// average and the decile 1 − decile 10 gap, per sex (a gap of 0 gives no deprivation gradient).
+    ///
+    /// - Complexity: a few thousand 20-band life tables (milliseconds).
+    public static func withTargets(
+        male: (lifeExpectancy: Double, gap: Double), female: (lifeExpectancy: Double, gap: Double)
+    ) -> SyntheticSchedule {
         var s = SyntheticSchedule(
             male: Parameters(
                 infant: 0.0042, child: 0.00013, makeham: 0.00008, gompertzLevel: 3e-5, gompertzSlope: 0.092,
-                hump: 0.0006, deprivation: 0.4, target: 79.4, gap: 9.5),
+                hump: 0.0006, deprivation: 0.4, target: male.lifeExpectancy, gap: male.gap),
             female: Parameters(
                 infant: 0.0035, child: 0.00011, makeham: 0.00005, gompertzLevel: 1.5e-5, gompertzSlope: 0.098,
-                hump: 0.0002, deprivation: 0.4, target: 83.1, gap: 7.5))
+                hump: 0.0002, deprivation: 0.4, target: female.lifeExpectancy, gap: female.gap))
         for sex in 0..<2 { s.calibrate(sex: sex) }
         return s
-    }()
+    }
 
     /// Sets B (inner bisection on log B) and γ (outer bisection) of one sex to hit its targets.
     private mutating func calibrate(sex: Int) {

@@ -49,26 +49,35 @@ public enum PlanParser {
 }
 
 /// Walks Yams nodes, recording issues; every `read…` returns nil after recording why.
-struct NodeReader {
-    let file: String
-    var issues: [PlanIssue] = []
+///
+/// `package` so that other YAML documents of the project (experiments) are checked the same way.
+package struct NodeReader {
+    /// The file named in issues.
+    package let file: String
+    /// Every issue found so far, in the order found.
+    package var issues: [PlanIssue] = []
 
-    init(file: String) { self.file = file }
+    /// A reader recording issues against `file`.
+    package init(file: String) { self.file = file }
 
     // MARK: - Locations and issues
 
-    func location(_ node: Node?) -> PlanLocation {
+    /// Where a node is (the whole file without one).
+    package func location(_ node: Node?) -> PlanLocation {
         guard let mark = node?.mark else { return .file }
         return PlanLocation(line: mark.line, column: mark.column)
     }
 
-    mutating func error(_ at: PlanLocation, _ message: String) {
+    /// Records an issue at a location.
+    package mutating func error(_ at: PlanLocation, _ message: String) {
         issues.append(PlanIssue(file: file, line: at.line, column: at.column, message: message))
     }
 
-    mutating func error(_ node: Node?, _ message: String) { error(location(node), message) }
+    /// Records an issue at a node.
+    package mutating func error(_ node: Node?, _ message: String) { error(location(node), message) }
 
-    func issue(fromYAML error: YamlError) -> PlanIssue {
+    /// A YAML syntax error as an issue with its line and column.
+    package func issue(fromYAML error: YamlError) -> PlanIssue {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
@@ -85,14 +94,15 @@ struct NodeReader {
     // MARK: - Shapes
 
     /// The text of a scalar, or nil (with an issue) for a list or mapping.
-    mutating func scalar(_ node: Node, _ what: String) -> String? {
+    package mutating func scalar(_ node: Node, _ what: String) -> String? {
         if let s = node.scalar { return s.string.trimmingCharacters(in: .whitespaces) }
         error(node, "\(what) must be a single value, not a \(node.isMapping ? "mapping" : "list")")
         return nil
     }
 
     /// The pairs of a mapping with string keys, checking keys against `known` (nil: any key).
-    mutating func mapping(_ node: Node, _ what: String, known: [String]?) -> [(key: String, keyNode: Node, value: Node)]? {
+    package mutating func mapping(_ node: Node, _ what: String, known: [String]?) -> [(key: String, keyNode: Node, value: Node)]?
+    {
         guard let m = node.mapping else {
             error(node, "\(what) must be a mapping of keys to values")
             return nil
@@ -114,14 +124,15 @@ struct NodeReader {
     }
 
     /// A list's items; a single scalar counts as a one-item list.
-    mutating func items(_ node: Node, _ what: String) -> [Node]? {
+    package mutating func items(_ node: Node, _ what: String) -> [Node]? {
         if let s = node.sequence { return Array(s) }
         if node.scalar != nil { return [node] }
         error(node, "\(what) must be a value or a list of values")
         return nil
     }
 
-    mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>) -> Int? {
+    /// A whole number within `range` (`_` and `,` allowed as separators).
+    package mutating func integer(_ node: Node, _ what: String, range: ClosedRange<Int>) -> Int? {
         guard let text = scalar(node, what) else { return nil }
         let digits = text.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: ",", with: "")
         guard let value = Int(digits), range.contains(value) else {
@@ -131,7 +142,8 @@ struct NodeReader {
         return value
     }
 
-    mutating func boolean(_ node: Node, _ what: String) -> Bool? {
+    /// `true`/`yes`/`on` or `false`/`no`/`off`.
+    package mutating func boolean(_ node: Node, _ what: String) -> Bool? {
         guard let text = scalar(node, what) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -143,7 +155,7 @@ struct NodeReader {
     }
 
     /// The nearest of `candidates` to `word` (edit distance ≤ 3), for "did you mean".
-    func closest(_ word: String, _ candidates: [String]) -> String? {
+    package func closest(_ word: String, _ candidates: [String]) -> String? {
         let best = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= max(1, min(3, word.count / 3)) else { return nil }
         return best.0
@@ -427,7 +439,7 @@ struct NodeReader {
     }
 
     /// `2019` or `2018-2020` (first ≤ last, within 1900–2199).
-    static func period(_ text: String) -> Period? {
+    package static func period(_ text: String) -> Period? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard (1...2).contains(parts.count), parts.allSatisfy({ $0.count == 4 }) else { return nil }
         let years = parts.compactMap { Int($0) }
@@ -444,7 +456,8 @@ struct NodeReader {
         "reference", "sexes", "confidence", "deprivation", "inequality", "sii_transform", "healthy", "surveyed",
     ]
 
-    mutating func confidence(_ node: Node, _ what: String) -> [ConfidenceLevel]? {
+    /// A list of confidence levels (95, 99.8, or with %).
+    package mutating func confidence(_ node: Node, _ what: String) -> [ConfidenceLevel]? {
         guard let list = items(node, what) else { return nil }
         var out: [ConfidenceLevel] = []
         for item in list {
@@ -463,7 +476,7 @@ struct NodeReader {
     }
 
     /// `0-74`, `75+`, `all` (nil range).
-    static func ages(_ text: String) -> ClosedRange<Int>?? {
+    package static func ages(_ text: String) -> ClosedRange<Int>?? {
         let t = text.replacingOccurrences(of: " ", with: "").lowercased()
         if t == "all" || t == "allages" { return .some(nil) }
         if t.hasSuffix("+"), let start = Int(t.dropLast()), start >= 0, start <= AgeBandRegistry.maximumAge {
