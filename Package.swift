@@ -34,12 +34,15 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Areas", targets: ["Areas"]),
         .library(name: "Results", targets: ["Results"]),
+        .library(name: "ResultsStore", targets: ["ResultsStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - Public API
@@ -48,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "healthgap",
             dependencies: [
-                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream",
+                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "ResultsStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,6 +64,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// The results history: every published run's records in SQLite (GRDB) or PostgreSQL (postgres-nio).
+        .target(
+            name: "ResultsStore",
+            dependencies: [
+                "Results", "Indicators", "CSVStream",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /// The per-method commands' tables: one CSV in, one row per group out.
@@ -110,5 +124,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
+        .testTarget(
+            name: "ResultsStoreTests",
+            dependencies: [
+                "ResultsStore", "Results", "Indicators", "_TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

@@ -52,6 +52,11 @@ public struct Plan: Sendable {
     public var indicators: [IndicatorSpec]
     /// Whether to write the per-area deprivation tables beside the long table.
     public var areaTables: Bool
+    /// The results history (`history:`): a SQLite file resolved against the plan's folder, or a
+    /// `postgres://` URL; nil: `healthgap-history.sqlite` beside the output link.
+    public var history: String? = nil
+    /// Where `history` is written in the plan.
+    public var historyLocation = PlanLocation.file
 }
 
 extension Plan {

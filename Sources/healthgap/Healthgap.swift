@@ -19,7 +19,7 @@ struct Healthgap: ParsableCommand {
         subcommands: [
             LifeExpectancyCommand.self, DSRCommand.self, ISRCommand.self, RateCommand.self,
             ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, SynthCommand.self,
-            AggregateCommand.self, RunCommand.self, PlanCommand.self,
+            AggregateCommand.self, RunCommand.self, PlanCommand.self, HistoryCommand.self,
         ]
     )
 }

@@ -5,6 +5,7 @@ import Areas
 import Ingest
 import MethodTables
 import Results
+import ResultsStore
 import Runner
 import Synchronization
 
@@ -77,6 +78,9 @@ struct RunCommand: ParsableCommand {
             request.repetitions = repetitions
             request.force = force
             request.inputFiles = try inputOverrides(inputs)
+            let defaultHistory = StoreOpener.defaultLocation(output: output)
+            let previous = request.consumers
+            request.consumers = { plan in previous(plan) + [HistoryConsumer(location: plan.history ?? defaultHistory)] }
             if terminal.isInteractive && !quiet {
                 request.progress = { progress in terminal.progress(progress) }
             }
