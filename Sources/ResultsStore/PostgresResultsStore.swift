@@ -19,7 +19,7 @@ public final class PostgresResultsStore: ResultsStore {
     /// The URL without its password.
     public let location: String
     private let connection: PostgresConnection
-    private let logger = Logger(label: "healthgap.history")
+    private let logger: Logger
     private var runOpen = false
     private var currentRun: Int64 = 0
     private var inserted = 0
@@ -37,6 +37,10 @@ public final class PostgresResultsStore: ResultsStore {
         let hidden = url.replacingOccurrences(
             of: #"://([^:@/]*):[^@/]*@"#, with: "://$1:***@", options: .regularExpression)
         location = hidden
+        // postgres-nio wants a logger; this library does not create one that prints (STYLE.md §1):
+        // failures reach the caller as `StoreError`.
+        let logger = Logger(label: "healthgap.history", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.logger = logger
         guard let parsed = URL(string: url), let host = parsed.host, let user = parsed.user, !host.isEmpty else {
             throw StoreError(store: hidden, reason: "not a postgres://user:password@host:port/database URL")
         }
@@ -77,7 +81,7 @@ public final class PostgresResultsStore: ResultsStore {
 
     private func migrate(upTo last: String?) throws(StoreError) {
         _ = try run("BEGIN")
-        do {
+        do throws(StoreError) {
             _ = try run("SELECT pg_advisory_xact_lock(7041946321)")  // one migrating process at a time
             _ = try run(
                 """
@@ -98,8 +102,8 @@ public final class PostgresResultsStore: ResultsStore {
             for (index, migration) in StoreSchema.migrations.enumerated() where index >= applied {
                 for sql in migration.postgres { _ = try run(sql) }
                 var binds = PostgresBindings()
-                try? binds.append(index + 1)
-                try? binds.append(migration.name)
+                binds.append(index + 1)
+                binds.append(migration.name)
                 _ = try run("INSERT INTO schema_version (version, name) VALUES ($1, $2)", binds)
                 if migration.name == last { break }
             }
@@ -118,18 +122,13 @@ public final class PostgresResultsStore: ResultsStore {
         _ = try run("BEGIN")
         runOpen = true
         var binds = PostgresBindings()
-        do {
-            try binds.append(entry.time)
-            try binds.append(entry.toolVersion)
-            try binds.append(entry.planName)
-            try binds.append(entry.planSHA256)
-            try binds.append(entry.inputSHA256)
-            try binds.append(String(entry.seed))
-            try binds.append(entry.fingerprint)
-        } catch {
-            rollbackRun()
-            throw StoreError(store: location, reason: Self.describe(error))
-        }
+        binds.append(entry.time)
+        binds.append(entry.toolVersion)
+        binds.append(entry.planName)
+        binds.append(entry.planSHA256)
+        binds.append(entry.inputSHA256)
+        binds.append(String(entry.seed))
+        binds.append(entry.fingerprint)
         do {
             let result = try run(
                 """
@@ -157,22 +156,18 @@ public final class PostgresResultsStore: ResultsStore {
             var binds = PostgresBindings(capacity: (end - start) * width)
             var tuples: [String] = []
             tuples.reserveCapacity(end - start)
-            do {
-                for (k, r) in records[start..<end].enumerated() {
-                    let base = k * width
-                    tuples.append("(" + (1...width).map { "$\(base + $0)" }.joined(separator: ",") + ")")
-                    try binds.append(currentRun)
-                    for field in StoreSchema.fields(of: r) {
-                        switch field {
-                        case .text(let text): try binds.append(text)
-                        case .optionalText(let text): try binds.append(text)
-                        case .integer(let n): try binds.append(n)
-                        case .real(let x): try binds.append(x.flatMap { $0.isFinite ? $0 : nil })
-                        }
+            for (k, r) in records[start..<end].enumerated() {
+                let base = k * width
+                tuples.append("(" + (1...width).map { "$\(base + $0)" }.joined(separator: ",") + ")")
+                binds.append(currentRun)
+                for field in StoreSchema.fields(of: r) {
+                    switch field {
+                    case .text(let text): binds.append(text)
+                    case .optionalText(let text): binds.append(text)
+                    case .integer(let n): binds.append(n)
+                    case .real(let x): binds.append(x.flatMap { $0.isFinite ? $0 : nil })
                     }
                 }
-            } catch {
-                throw StoreError(store: location, reason: Self.describe(error))
             }
             _ = try run(
                 "INSERT INTO results (\(StoreSchema.resultColumns.joined(separator: ", "))) VALUES "
@@ -186,8 +181,8 @@ public final class PostgresResultsStore: ResultsStore {
     public func commitRun() throws(StoreError) {
         guard runOpen else { throw StoreError(store: location, reason: "no run is open to commit") }
         var binds = PostgresBindings()
-        try? binds.append(inserted)
-        try? binds.append(currentRun)
+        binds.append(inserted)
+        binds.append(currentRun)
         do {
             _ = try run("UPDATE runs SET records = $1 WHERE id = $2", binds)
             _ = try run("COMMIT")
@@ -243,12 +238,12 @@ public final class PostgresResultsStore: ResultsStore {
         var binds = PostgresBindings()
         var base = "run_id IN (SELECT id FROM runs)"
         if let id {
-            try? binds.append(id)
+            binds.append(id)
             base = "run_id = $1"
         }
         let condition = StoreSchema.conditions(filter, startingAt: id == nil ? 1 : 2) { "$\($0)" }
-        for text in condition.texts { try? binds.append(text) }
-        for year in condition.periods { try? binds.append(year) }
+        for text in condition.texts { binds.append(text) }
+        for year in condition.periods { binds.append(year) }
         // ctid keeps insertion order within a run well enough for a heap that is only appended to.
         let result = try run(
             "SELECT \(StoreSchema.selectList) FROM results WHERE \(base)\(condition.sql) ORDER BY run_id, ctid", binds)

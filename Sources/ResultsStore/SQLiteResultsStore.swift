@@ -141,9 +141,13 @@ public final class SQLiteResultsStore: ResultsStore {
     private static func bind(_ text: String, _ s: OpaquePointer, _ i: Int32) {
         var text = text
         text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(
-                s, i, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? "",
-                Int32(bytes.count), transient)
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                _ = sqlite3_bind_text(s, i, "", 0, transient)
+                return
+            }
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
+                _ = sqlite3_bind_text(s, i, chars, Int32(bytes.count), transient)
+            }
         }
     }
 

@@ -73,7 +73,7 @@ import _TestSupport
         sqlite.close()
 
         let show = try Healthgap.run([
-            "history", "show", "--indicator", "le_birth", "--area", "E08000012", "--sex", "Persons", "--measure", "value",
+            "history", "show", "--indicator", "le_birth", "--area", "E08000012", "--sex", "Male", "--measure", "value",
             "--store", store,
         ])
         #expect(show.status == 0, "\(show.stderr)")
@@ -84,7 +84,7 @@ import _TestSupport
         #expect(series == ["2017-2019", "2018-2020", "2019-2021"])
         #expect(rows.filter { $0[0] == "revisions" }.allSatisfy { $0[1] == "2" && $0[11] == "2019-2021" })
         // The latest run's values are results.csv's, field for field.
-        let expected = liverpool.filter { $0.contains(",Persons,") && $0.contains(",value,") }
+        let expected = liverpool.filter { $0.contains(",Male,") && $0.contains(",value,") }
         let shown = show.stdout.split(separator: "\n").filter { $0.hasPrefix("periods,") }
             .map { $0.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false)[3] }
         #expect(shown == expected.map { $0[...] })
@@ -101,7 +101,7 @@ import _TestSupport
         let same = try Healthgap.run(["history", "diff", "2", "3", "--store", store])
         #expect(same.stdout.split(separator: "\n").count == 1 && same.stderr.contains("no changes"))
         let revisions = try Healthgap.run([
-            "history", "show", "--indicator", "le_birth", "--area", "E08000012", "--sex", "Persons", "--measure", "value",
+            "history", "show", "--indicator", "le_birth", "--area", "E08000012", "--sex", "Male", "--measure", "value",
             "--store", store,
         ])
         let byRun = revisions.stdout.split(separator: "\n").filter { $0.hasPrefix("revisions,") && $0.contains(",,value,") }
