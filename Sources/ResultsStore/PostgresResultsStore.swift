@@ -153,25 +153,18 @@ public final class PostgresResultsStore: ResultsStore {
         var start = 0
         while start < records.count {
             let end = min(start + 1_000, records.count)
-            var binds = PostgresBindings(capacity: (end - start) * width)
+            var binder = Binder(binds: PostgresBindings(capacity: (end - start) * width))
             var tuples: [String] = []
             tuples.reserveCapacity(end - start)
             for (k, r) in records[start..<end].enumerated() {
                 let base = k * width
                 tuples.append("(" + (1...width).map { "$\(base + $0)" }.joined(separator: ",") + ")")
-                binds.append(currentRun)
-                for field in StoreSchema.fields(of: r) {
-                    switch field {
-                    case .text(let text): binds.append(text)
-                    case .optionalText(let text): binds.append(text)
-                    case .integer(let n): binds.append(n)
-                    case .real(let x): binds.append(x.flatMap { $0.isFinite ? $0 : nil })
-                    }
-                }
+                binder.binds.append(currentRun)
+                StoreSchema.bind(r, to: &binder)
             }
             _ = try run(
                 "INSERT INTO results (\(StoreSchema.resultColumns.joined(separator: ", "))) VALUES "
-                    + tuples.joined(separator: ","), binds)
+                    + tuples.joined(separator: ","), binder.binds)
             start = end
         }
         inserted += records.count
@@ -261,6 +254,16 @@ public final class PostgresResultsStore: ResultsStore {
             }
         }
         return out
+    }
+
+    /// Appends a record's fields to a statement's bindings.
+    private struct Binder: RecordBinder {
+        var binds: PostgresBindings
+
+        mutating func text(_ value: String) { binds.append(value) }
+        mutating func integer(_ value: Int) { binds.append(value) }
+        mutating func real(_ value: Double?) { binds.append(value.flatMap { $0.isFinite ? $0 : nil }) }
+        mutating func optionalText(_ value: String?) { binds.append(value) }
     }
 
     /// A postgres-nio error as one sentence (the server's message where there is one).

@@ -112,18 +112,8 @@ public final class SQLiteResultsStore: ResultsStore {
             for r in records {
                 sqlite3_reset(s)
                 sqlite3_bind_int64(s, 1, run)
-                var i: Int32 = 2
-                for field in StoreSchema.fields(of: r) {
-                    switch field {
-                    case .text(let text): Self.bind(text, s, i)
-                    case .optionalText(let text):
-                        if let text { Self.bind(text, s, i) } else { sqlite3_bind_null(s, i) }
-                    case .integer(let n): sqlite3_bind_int64(s, i, Int64(n))
-                    case .real(let x):
-                        if let x, x.isFinite { sqlite3_bind_double(s, i, x) } else { sqlite3_bind_null(s, i) }
-                    }
-                    i += 1
-                }
+                var binder = Binder(statement: s)
+                StoreSchema.bind(r, to: &binder)
                 let rc = sqlite3_step(s)
                 if rc != SQLITE_DONE { return rc }
             }
@@ -136,9 +126,43 @@ public final class SQLiteResultsStore: ResultsStore {
         inserted += records.count
     }
 
+    /// Binds a record's fields to the insert statement's parameters 2, 3, … (1 is the run id).
+    private struct Binder: RecordBinder {
+        let statement: OpaquePointer
+        var index: Int32 = 2
+
+        mutating func text(_ value: String) {
+            SQLiteResultsStore.bind(value, statement, index)
+            index += 1
+        }
+
+        mutating func integer(_ value: Int) {
+            sqlite3_bind_int64(statement, index, Int64(value))
+            index += 1
+        }
+
+        mutating func real(_ value: Double?) {
+            if let value, value.isFinite {
+                sqlite3_bind_double(statement, index, value)
+            } else {
+                sqlite3_bind_null(statement, index)
+            }
+            index += 1
+        }
+
+        mutating func optionalText(_ value: String?) {
+            if let value {
+                text(value)
+            } else {
+                sqlite3_bind_null(statement, index)
+                index += 1
+            }
+        }
+    }
+
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    private static func bind(_ text: String, _ s: OpaquePointer, _ i: Int32) {
+    fileprivate static func bind(_ text: String, _ s: OpaquePointer, _ i: Int32) {
         var text = text
         text.withUTF8 { bytes in
             guard let base = bytes.baseAddress, !bytes.isEmpty else {

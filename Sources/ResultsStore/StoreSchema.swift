@@ -7,7 +7,7 @@ import Results
 //
 // When a record gains a field (comparison, trend, gap_change, goal_status, benchmark value):
 // 1. append a migration adding its column (`ALTER TABLE results ADD COLUMN comparison TEXT`, both dialects);
-// 2. add the column to `resultColumns` and its value to `StoreSchema.values(of:)` / `record(from:)`;
+// 2. add the column to `resultColumns`, its value to `bind(_:to:)` and its reading to `record(texts:integer:real:)`;
 // 3. name the field in `HistoryDiff.wordFields` if a change of word should show in `history diff`.
 // Stores written before the migration read the new column as NULL.
 //
@@ -16,6 +16,18 @@ import Results
 // million records never rewrites older pages; `history show` finds the latest run's series with one
 // seek and a period's revisions with one seek per run (`run_id IN (SELECT id FROM runs)`), and
 // `history diff` reads a run as one range.
+
+/// Takes a record's fields in column order (`StoreSchema.bind(_:to:)`); each back end has one.
+protocol RecordBinder {
+    /// A text column.
+    mutating func text(_ value: String)
+    /// An integer column.
+    mutating func integer(_ value: Int)
+    /// A real column; nil (and a non-finite value) is NULL.
+    mutating func real(_ value: Double?)
+    /// A text column that may be NULL.
+    mutating func optionalText(_ value: String?)
+}
 
 /// The tables, their columns, and the versioned migrations of the history store.
 public enum StoreSchema {
@@ -123,23 +135,29 @@ public enum StoreSchema {
 
     // MARK: - Records as rows
 
-    /// A stored row's text and number fields, in `resultColumns` order after `run_id`.
-    enum Field {
-        case text(String)
-        case integer(Int)
-        case real(Double?)
-        case optionalText(String?)
-    }
-
-    /// A record's fields in `resultColumns` order after `run_id`.
-    static func fields(of r: ResultRecord) -> [Field] {
-        [
-            .text(r.indicator.id), .text(r.indicator.name), .text(r.method.rawValue), .text(r.area.code),
-            .text(r.area.name), .text(r.area.type.rawValue), .text(r.sex.rawValue), .text(r.age),
-            .integer(r.period.first), .integer(r.period.last), .text(r.period.label), .text(r.imdEdition),
-            .text(r.scheme.rawValue), .text(r.quantile), .text(r.measure.rawValue), .real(r.value),
-            .text(encode(limits: r.limits)), .real(r.count), .real(r.denominator), .optionalText(r.note),
-        ]
+    /// A record's fields in `resultColumns` order after `run_id`, handed to `binder` one by one
+    /// (generic, so a back end's binder is specialised and a record costs no allocation).
+    static func bind<B: RecordBinder>(_ r: ResultRecord, to binder: inout B) {
+        binder.text(r.indicator.id)
+        binder.text(r.indicator.name)
+        binder.text(r.method.rawValue)
+        binder.text(r.area.code)
+        binder.text(r.area.name)
+        binder.text(r.area.type.rawValue)
+        binder.text(r.sex.rawValue)
+        binder.text(r.age)
+        binder.integer(r.period.first)
+        binder.integer(r.period.last)
+        binder.text(r.period.label)
+        binder.text(r.imdEdition)
+        binder.text(r.scheme.rawValue)
+        binder.text(r.quantile)
+        binder.text(r.measure.rawValue)
+        binder.real(r.value)
+        binder.text(encode(limits: r.limits))
+        binder.real(r.count)
+        binder.real(r.denominator)
+        binder.optionalText(r.note)
     }
 
     /// The select list reading a record back (`resultColumns` after `run_id`, `run_id` last).
