@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "Results", targets: ["Results"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "ResultsStore", targets: ["ResultsStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - Public API
@@ -51,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "healthgap",
             dependencies: [
-                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "Report", "Experiments",
+                "Runner", "MethodTables", "Ingest", "Areas", "Results", "Indicators", "CSVStream", "Report", "Experiments", "ResultsStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,6 +76,15 @@ let package = Package(
                 "Runner", "Ingest", "Areas", "Indicators", "NumericCore", "CSVStream",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+        /// The results history: every published run's records in SQLite (GRDB) or PostgreSQL (postgres-nio).
+        .target(
+            name: "ResultsStore",
+            dependencies: [
+                "Results", "Indicators", "CSVStream",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /// The per-method commands' tables: one CSV in, one row per group out.
@@ -131,5 +143,12 @@ let package = Package(
             exclude: ["Snapshots"]),
         .testTarget(name: "HealthgapCLITests", dependencies: ["_TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Runner", "Ingest", "Areas", "_TestSupport"]),
+        .testTarget(
+            name: "ResultsStoreTests",
+            dependencies: [
+                "ResultsStore", "Results", "Indicators", "_TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

@@ -29,6 +29,15 @@ let package = Package(
         benchmark("DSR", products: ["Indicators", "NumericCore"]),
         benchmark("Ingest", products: ["Ingest", "Areas"]),
         benchmark("CSVReaders", products: ["CSVStream"], extra: [.product(name: "CSV", package: "CSV.swift")]),
+        // Not a benchmark: builds a history of England-sized nightly runs and times insert and show
+        // (scripts/history-benchmark.sh).
+        .executableTarget(
+            name: "HistoryStore",
+            dependencies: [
+                .product(name: "ResultsStore", package: "healthgap"), .product(name: "Results", package: "healthgap"),
+                .product(name: "Indicators", package: "healthgap"),
+            ],
+            path: "HistoryStore"),
         // Not a benchmark: a bare driver for profilers (callgrind, perf).
         .executableTarget(
             name: "SIIProfile",

@@ -35,11 +35,42 @@ public struct RunDescription: Sendable {
     public var levels: [ConfidenceLevel]
     /// The plan's name.
     public var planName: String
+    /// The run's identity, for stores that keep every run (empty where the caller has none).
+    public var identity = RunIdentity()
 
     /// Creates a description.
     public init(levels: [ConfidenceLevel], planName: String) {
         self.levels = levels
         self.planName = planName
+    }
+}
+
+/// What identifies a run in a history: version, hashes, seed and start time (as in `manifest.json`).
+public struct RunIdentity: Sendable, Equatable {
+    /// The tool's version.
+    public var toolVersion = ""
+    /// The run's fingerprint (plan, inputs, lookups, seed, repetitions and version, hashed).
+    public var fingerprint = ""
+    /// The plan file's SHA-256.
+    public var planSHA256 = ""
+    /// Each input's SHA-256, by input name.
+    public var inputSHA256: [String: String] = [:]
+    /// The SII streams' seed.
+    public var seed: UInt64 = 0
+    /// When the run started, in seconds since 1970-01-01 UTC (0: unknown).
+    public var startedAt = 0.0
+
+    /// Creates an identity; every field defaults to empty.
+    public init(
+        toolVersion: String = "", fingerprint: String = "", planSHA256: String = "",
+        inputSHA256: [String: String] = [:], seed: UInt64 = 0, startedAt: Double = 0
+    ) {
+        self.toolVersion = toolVersion
+        self.fingerprint = fingerprint
+        self.planSHA256 = planSHA256
+        self.inputSHA256 = inputSHA256
+        self.seed = seed
+        self.startedAt = startedAt
     }
 }
 

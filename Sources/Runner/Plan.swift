@@ -54,6 +54,11 @@ public struct Plan: Sendable {
     public var areaTables: Bool
     /// Whether to write the HTML report (`report/`) beside the tables (`outputs: {report: true}`).
     public var report: Bool = false
+    /// The results history (`history:`): a SQLite file resolved against the plan's folder, or a
+    /// `postgres://` URL; nil: `healthgap-history.sqlite` beside the output link.
+    public var history: String? = nil
+    /// Where `history` is written in the plan.
+    public var historyLocation = PlanLocation.file
 }
 
 extension Plan {

@@ -180,7 +180,7 @@ package struct NodeReader {
 
     static let topKeys = [
         "name", "description", "inputs", "lookups", "geographies", "periods", "seed", "repetitions", "confidence",
-        "indicators", "outputs",
+        "indicators", "outputs", "history",
     ]
 
     mutating func plan(_ root: Node, path: String, inputFiles: [String: String]) -> Plan? {
@@ -246,6 +246,13 @@ package struct NodeReader {
                 }
             }
         }
+        var history: String?
+        if let node = byKey["history"], let text = scalar(node, "history") {
+            let isURL = text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+            if text.isEmpty { error(node, "history: give a SQLite file or a postgres:// URL") }
+            history =
+                isURL || text.hasPrefix("/") ? text : URL(fileURLWithPath: folder).appendingPathComponent(text).standardized.path
+        }
         var indicators: [IndicatorSpec] = []
         if let node = required("indicators"), let list = node.sequence {
             for item in list {
@@ -269,7 +276,8 @@ package struct NodeReader {
             path: path, name: name, inputs: inputs, imd: imd, imdLocation: imdLocation, lookupFiles: lookupFiles,
             geographies: geographies,
             periods: periods, seed: seed, repetitions: repetitions, repetitionsLocation: repetitionsLocation,
-            indicators: indicators, areaTables: areaTables, report: report)
+            indicators: indicators, areaTables: areaTables, report: report, history: history,
+            historyLocation: location(byKey["history"]))
     }
 
     static func describe(_ key: String) -> String {

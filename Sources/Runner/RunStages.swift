@@ -241,7 +241,11 @@ public final class RunOutputs: @unchecked Sendable {
 
     /// Opens every consumer.
     public func begin() throws(RunnerError) {
-        let description = RunDescription(levels: prepared.resolved.levels, planName: prepared.plan.name)
+        var description = RunDescription(levels: prepared.resolved.levels, planName: prepared.plan.name)
+        description.identity = RunIdentity(
+            toolVersion: prepared.request.toolVersion, fingerprint: prepared.fingerprint.value,
+            planSHA256: prepared.fingerprint.plan, inputSHA256: prepared.fingerprint.inputs.mapValues(\.hex),
+            seed: prepared.seed, startedAt: Date().timeIntervalSince1970)
         do {
             for consumer in consumers { try consumer.begin(staging: staging, run: description) }
         } catch {

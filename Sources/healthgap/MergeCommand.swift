@@ -45,7 +45,7 @@ struct MergeCommand: ParsableCommand {
         do {
             var request = MergeRequest(
                 shards: shards, output: output, data: try locateData(dataDir), toolVersion: HealthgapVersion.current)
-            request.consumers = extraConsumers
+            request.consumers = { plan in extraConsumers(plan, output: output) }
             summary = try ShardMerger.merge(request, logger: logger)
         } catch let error as MergeError {
             if case .run(let inner) = error {

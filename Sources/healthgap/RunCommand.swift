@@ -6,6 +6,7 @@ import Logging
 import MethodTables
 import Report
 import Results
+import ResultsStore
 import Runner
 import Synchronization
 
@@ -93,7 +94,7 @@ struct RunCommand: ParsableCommand {
             request.repetitions = repetitions
             request.force = force
             request.inputFiles = try inputOverrides(inputs)
-            request.consumers = extraConsumers
+            request.consumers = { plan in extraConsumers(plan, output: output) }
             if terminal.isInteractive && !quiet {
                 request.progress = { progress in terminal.progress(progress) }
             }
