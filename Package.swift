@@ -76,6 +76,8 @@ let package = Package(
                 "Runner", "Ingest", "Areas", "Indicators", "NumericCore", "CSVStream",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         /// The results history: every published run's records in SQLite (GRDB) or PostgreSQL (postgres-nio).
         .target(
             name: "ResultsStore",
