@@ -221,8 +221,8 @@ public enum SyntheticCounts {
             throw .internalError("\(error)")
         }
         let context = Context(
-            codes: [], decile: [], broad: broad, share: SyntheticAgeStructure.england.share, rates: [], years: Array(years),
-            streams: [])
+            codes: [], decile: [], broad: broad, share: SyntheticAgeStructure.england.share, rates: [], healthy: [],
+            years: Array(years), streams: [])
         var out: [Double] = []
         out.reserveCapacity(lsoas.count * years.count * 40)
         for l in lsoas {

@@ -393,12 +393,13 @@ public struct ReportBuilder {
         let what: String
         switch info.method {
         case .lifeExpectancy: what = "Average years a newborn would live at current death rates"
+        case .healthyLifeExpectancy: what = "Average years a newborn would live in good health at current rates"
         case .dsr: what = "Rate adjusted for age (directly standardised)"
         case .crudeRate: what = "Events per head of population"
         case .proportion: what = "Share of the population, in per cent"
         case .isr: what = "Observed against expected events (indirectly standardised)"
         }
-        return info.method == .lifeExpectancy ? "\(what); age \(info.age)" : "\(what); ages \(info.age)"
+        return [.lifeExpectancy, .healthyLifeExpectancy].contains(info.method) ? "\(what); age \(info.age)" : "\(what); ages \(info.age)"
     }
 
     private func ordinal(_ n: Int) -> String {

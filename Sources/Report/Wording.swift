@@ -20,7 +20,7 @@ public enum Wording {
     /// The unit after a value (`years`, `%`, or nothing for rates and ratios).
     public static func unit(_ method: IndicatorMethod) -> String {
         switch method {
-        case .lifeExpectancy: return "years"
+        case .lifeExpectancy, .healthyLifeExpectancy: return "years"
         case .proportion: return "%"
         case .dsr, .crudeRate, .isr: return ""
         }
