@@ -50,7 +50,7 @@ fuzz: deps
 	@for target in $$(bash scripts/fuzz.sh list); do bash scripts/fuzz.sh $$target $(SECONDS) || exit 1; done
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Benchmarks/BenchmarkSupport Benchmarks/SIIInputs Benchmarks/CSVReaders Benchmarks/SII Benchmarks/LifeTable Benchmarks/LifeTableInputs Benchmarks/HealthyLifeExpectancy Benchmarks/Decomposition Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile
+	$(SWIFT) format lint --strict --recursive Sources Tests Fuzz Benchmarks/BenchmarkSupport Benchmarks/SIIInputs Benchmarks/CSVReaders Benchmarks/SII Benchmarks/LifeTable Benchmarks/LifeTableInputs Benchmarks/HealthyLifeExpectancy Benchmarks/Decomposition Benchmarks/DSR Benchmarks/Ingest Benchmarks/SIIProfile Benchmarks/HistoryStore
 
 clean:
 	rm -rf .build demo

@@ -1,3 +1,4 @@
+import Areas
 // Ingest benchmarks: `healthgap synth` output read, joined to IMD 2019 and summed to
 // LA × decile × sex × age band × year, on one and two threads, plain and gzip. The inputs (one
 // region, ten years, ≈1.8 million rows) are generated once before measurement; every result is
@@ -5,7 +6,6 @@
 // figures against polars and data.table come from `Benchmarks/anchors/` (see BENCHMARKS.md).
 import Benchmark
 import Foundation
-import Areas
 import Ingest
 
 /// The generated inputs, made once per process.

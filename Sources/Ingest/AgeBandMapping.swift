@@ -1,6 +1,6 @@
+import Areas
 import Indicators
 import Synchronization
-import Areas
 
 /// The age bands an aggregation sums into (`--bands`, METHODS.md §0).
 public enum BandScheme: String, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
+import Areas
 import CSVStream
 import Indicators
-import Areas
 
 /// Turns an accumulator's cells into sorted output rows, pooling years into periods.
 enum AggregateOutput {

@@ -1,7 +1,7 @@
-import CSVStream
-/// A key an aggregation groups by (`--by`); the output has one column per key, named after it.
 import Areas
+import CSVStream
 
+/// A key an aggregation groups by (`--by`); the output has one column per key, named after it.
 public enum AggregationKey: String, Sendable, CaseIterable {
     /// LSOA code.
     case lsoa

@@ -1,5 +1,5 @@
-import CSVStream
 import Areas
+import CSVStream
 
 // One thread's sums. A row becomes an integer cell address, never a hashed string:
 //

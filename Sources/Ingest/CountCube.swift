@@ -1,7 +1,7 @@
+import Areas
 import CSVStream
 import Foundation
 import Indicators
-import Areas
 
 /// One pass over an input file, summed into (local authority × local decile × national decile)
 /// groups by sex, source band and year: the finest partition every plan area and breakdown is a

@@ -1,8 +1,8 @@
+import Areas
 import CSVStream
 import Dispatch
 import Indicators
 import Synchronization
-import Areas
 
 #if canImport(Glibc)
     import Glibc

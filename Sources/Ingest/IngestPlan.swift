@@ -1,5 +1,5 @@
-import CSVStream
 import Areas
+import CSVStream
 
 /// What every row of one aggregation is checked and joined against: column positions, the LSOA
 /// index, each LSOA's area group (the tuple of its area keys, numbered densely) and the band registry.

@@ -1,5 +1,5 @@
-import Indicators
 import Areas
+import Indicators
 
 /// The `rate`, `proportion` and `mean` commands: one row per group, counts summed within the group (METHODS.md §2).
 public enum CrudeRateTable {

@@ -1,7 +1,7 @@
+import Areas
 import CSVStream
 import Foundation
 import Indicators
-import Areas
 
 /// The `dsr` command: directly standardised rates with Dobson limits for each group (METHODS.md §3).
 public enum DirectlyStandardisedRateTable {

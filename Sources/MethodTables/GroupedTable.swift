@@ -1,6 +1,6 @@
+import Areas
 import CSVStream
 import Indicators
-import Areas
 
 /// The columns a method reads from its input, by the names the user gave.
 public struct ColumnRequest: Sendable {

@@ -1,6 +1,6 @@
+import Areas
 import CSVStream
 import Indicators
-import Areas
 
 /// The `isr` command: indirectly standardised ratios or rates for each group (METHODS.md §4).
 public enum IndirectlyStandardisedRatioTable {

@@ -1,5 +1,5 @@
-import Indicators
 import Areas
+import Indicators
 
 /// The `le` command: life expectancy by Chiang's abridged life table for each group (METHODS.md §5).
 public enum LifeExpectancyTable {

@@ -1,5 +1,5 @@
-import Indicators
 import Areas
+import Indicators
 
 /// What every method table needs: the input, how to group it, the levels and the error policy.
 public struct MethodRequest: Sendable {

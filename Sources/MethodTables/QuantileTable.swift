@@ -1,5 +1,5 @@
-import Indicators
 import Areas
+import Indicators
 
 /// The `quantiles` command: deprivation-style quantiles of a value within each parent group (METHODS.md §7).
 public enum QuantileTable {

@@ -1,6 +1,6 @@
+import Areas
 import CSVStream
 import Indicators
-import Areas
 
 /// A method's output: header, rows of fields and the warnings met on the way.
 ///

@@ -1,6 +1,6 @@
+import Areas
 import Indicators
 import NumericCore
-import Areas
 
 /// The `sii` command: slope and relative index of inequality across deprivation quantiles for each group (METHODS.md §6).
 public enum SlopeIndexTable {

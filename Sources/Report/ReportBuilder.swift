@@ -399,7 +399,8 @@ public struct ReportBuilder {
         case .proportion: what = "Share of the population, in per cent"
         case .isr: what = "Observed against expected events (indirectly standardised)"
         }
-        return [.lifeExpectancy, .healthyLifeExpectancy].contains(info.method) ? "\(what); age \(info.age)" : "\(what); ages \(info.age)"
+        return [.lifeExpectancy, .healthyLifeExpectancy].contains(info.method)
+            ? "\(what); age \(info.age)" : "\(what); ages \(info.age)"
     }
 
     private func ordinal(_ n: Int) -> String {

@@ -1,11 +1,11 @@
-/// One mistake in a plan file, with where it is: the plan's line and column (from 1).
-///
-/// `healthgap plan check` and `healthgap run` report every issue of a plan at once, each as
-/// `plan.yaml:12:5: error: …`, the form editors and terminals link to.
 import Areas
 import Ingest
 import Results
 
+/// One mistake in a plan file, with where it is: the plan's line and column (from 1).
+///
+/// `healthgap plan check` and `healthgap run` report every issue of a plan at once, each as
+/// `plan.yaml:12:5: error: …`, the form editors and terminals link to.
 public struct PlanIssue: Sendable, Equatable, CustomStringConvertible {
     /// The plan file, as the user named it.
     public var file: String

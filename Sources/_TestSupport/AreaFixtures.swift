@@ -3,8 +3,11 @@ import Foundation
 
 /// The real lookups and IMD 2019 as shipped in `Data/`, loaded once per test process.
 public enum IngestFixtures {
+    /// The data directory of the checkout.
     public static let data = DataDirectory(path: Fixtures.projectRoot.appendingPathComponent("Data").path)
+    /// The geography lookups as shipped.
     public static let geography: Geography = try! Geography.load(data: data)
+    /// IMD 2019, joined to the geography.
     public static let deprivation: Deprivation = try! Deprivation.load("imd2019", data: data, geography: geography)
     /// The nine Cheshire and Merseyside districts (IMD README).
     public static let cheshireAndMerseyside = [

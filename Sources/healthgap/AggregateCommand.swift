@@ -1,6 +1,6 @@
+import Areas
 import ArgumentParser
 import Foundation
-import Areas
 import Ingest
 import MethodTables
 import Results

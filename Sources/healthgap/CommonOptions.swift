@@ -1,7 +1,7 @@
+import Areas
 import ArgumentParser
 import Foundation
 import Indicators
-import Areas
 import Ingest
 import MethodTables
 import Results

@@ -22,7 +22,8 @@ struct Healthgap: ParsableCommand {
             HealthyLifeExpectancyCommand.self, DecomposeCommand.self,
             ProportionCommand.self, MeanCommand.self, SIICommand.self, QuantilesCommand.self, FunnelCommand.self,
             InequalityCommand.self, SynthCommand.self,
-            AggregateCommand.self, RunCommand.self, PlanCommand.self, ReportCommand.self, MergeCommand.self, ExperimentCommand.self, HistoryCommand.self,
+            AggregateCommand.self, RunCommand.self, PlanCommand.self, ReportCommand.self, MergeCommand.self,
+            ExperimentCommand.self, HistoryCommand.self,
             SlurmCommand.self, CompareCommand.self, TrendCommand.self, GapChangeCommand.self,
         ]
     )

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Areas
+import ArgumentParser
 import Ingest
 import MethodTables
 import Results

@@ -1,6 +1,6 @@
 import Report
-import ResultsStore
 import Results
+import ResultsStore
 import Runner
 
 /// The outputs a run publishes beyond `results.csv` and the area tables, for the parsed plan: the

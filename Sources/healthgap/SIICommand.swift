@@ -1,6 +1,6 @@
+import Areas
 import ArgumentParser
 import Indicators
-import Areas
 import Ingest
 import MethodTables
 import Results

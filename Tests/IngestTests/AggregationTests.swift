@@ -1,11 +1,11 @@
 import CSVStream
 import Foundation
+import Ingest
 import NumericCore
 import Testing
 import _TestSupport
 
 @testable import Areas
-import Ingest
 
 /// An independent reading of the lookup files with plain dictionaries, for reference sums.
 struct ReferenceLookups {

@@ -1,7 +1,7 @@
-import Foundation
-import Logging
 import Areas
+import Foundation
 import Ingest
+import Logging
 import Results
 import Runner
 import _TestSupport

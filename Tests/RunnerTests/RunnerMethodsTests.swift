@@ -1,8 +1,8 @@
+import Areas
 import Foundation
 import Indicators
-import Logging
-import Areas
 import Ingest
+import Logging
 import Results
 import Runner
 import Testing

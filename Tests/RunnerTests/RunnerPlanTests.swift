@@ -1,5 +1,5 @@
-import Foundation
 import Areas
+import Foundation
 import Ingest
 import Results
 import Runner
