@@ -12,7 +12,12 @@ extension CSVWriter {
     /// Appends a number in the writer's one number format (``format(_:)``: shortest round trip, empty
     /// when missing).
     public static func appendNumber(_ value: Double?, to out: inout [UInt8]) {
-        out.append(contentsOf: format(value).utf8)
+        guard let x = value, x.isFinite else { return }
+        if x >= 0 && x < 1e15 && x.rounded(.towardZero) == x {
+            appendInteger(Int(x), to: &out)  // the same digits as `format`, without a string
+        } else {
+            out.append(contentsOf: format(x).utf8)
+        }
     }
 
     /// Appends the decimal digits of a whole number `n` ≥ 0 — what ``format(_:)`` writes for it — without
@@ -44,10 +49,6 @@ extension CSVWriter {
     /// Appends a count as ``format(_:)`` writes it (whole numbers through ``appendInteger(_:to:)``).
     @inline(__always)
     public static func appendCount(_ x: Double, to out: inout [UInt8]) {
-        if x >= 0 && x < 1e15 && x.rounded(.towardZero) == x {
-            appendInteger(Int(x), to: &out)
-        } else {
-            out.append(contentsOf: format(x).utf8)
-        }
+        appendNumber(x, to: &out)
     }
 }

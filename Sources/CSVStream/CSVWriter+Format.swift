@@ -15,10 +15,13 @@ extension CSVWriter {
             return String(Int64(x))
         }
         let text = x.description
-        guard magnitude >= 1e-5 && magnitude < 1e15, let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
+        // Scanned as bytes: walking Characters costs more than the formatting itself.
+        guard magnitude >= 1e-5 && magnitude < 1e15,
+            let e = text.utf8.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+        else {
             return text
         }
-        return expandExponent(mantissa: text[..<e], exponent: Int(text[text.index(after: e)...]) ?? 0)
+        return expandExponent(mantissa: text[..<e], exponent: Int(text[text.utf8.index(after: e)...]) ?? 0)
     }
 
     /// `d.ddd` × 10^`exponent` written without an exponent, keeping exactly the same digits.

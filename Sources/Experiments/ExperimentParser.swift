@@ -13,16 +13,10 @@ public enum ExperimentParser {
     /// - Complexity: O(size of the text).
     public static func parse(text: String, path: String) -> (Experiment?, [PlanIssue]) {
         var reader = NodeReader(file: path)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            return (nil, [reader.issue(fromYAML: error)])
-        } catch {
-            return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "cannot read the experiment as YAML: \(error)")])
-        }
-        guard let root else {
-            return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "the experiment is empty")])
+        let root: Node
+        switch reader.compose(text, what: "experiment") {
+        case .success(let node): root = node
+        case .failure(let issue): return (nil, [issue])
         }
         let experiment = reader.experiment(root, path: path)
         // In file order, whatever order the checks ran in.

@@ -106,9 +106,11 @@ public final class AreaTablesConsumer: ResultConsumer {
     }
 
     private func append(_ data: [UInt8], rows: Int, scheme: DeprivationScheme, area: AreaLabel) throws(ConsumerError) {
-        let name = Self.path(area: area, scheme: scheme)
+        // The path is made only when a table opens: slugging the name for every job showed in profiles.
+        var name = open[scheme]?.name ?? ""
         do {
             if open[scheme] == nil {
+                name = Self.path(area: area, scheme: scheme)
                 if opened.isEmpty {
                     try makeDirectory(staging + "/tables")
                 }

@@ -30,26 +30,40 @@ public enum ResultsCSV {
 
     /// Appends a record's long-table row (with `\n`) for a run whose columns are at `levels`.
     public static func appendLongRow(_ r: ResultRecord, levels: [ConfidenceLevel], to out: inout [UInt8]) {
-        for text in [
-            r.indicator.id, r.indicator.name, r.method.rawValue, r.area.code, r.area.name, r.area.type.rawValue,
-            r.sex.rawValue, r.age, r.period.label, r.imdEdition, r.scheme.rawValue, r.quantile, r.measure.rawValue,
-        ] {
-            CSVWriter.appendField(text, to: &out)
-            out.append(0x2C)
-        }
+        // Field by field, not through an array of the texts: this runs for every record of a run.
+        appendLeading(r.indicator.id, to: &out)
+        appendLeading(r.indicator.name, to: &out)
+        appendLeading(r.method.rawValue, to: &out)
+        appendLeading(r.area.code, to: &out)
+        appendLeading(r.area.name, to: &out)
+        appendLeading(r.area.type.rawValue, to: &out)
+        appendLeading(r.sex.rawValue, to: &out)
+        appendLeading(r.age, to: &out)
+        appendLeading(r.period.label, to: &out)
+        appendLeading(r.imdEdition, to: &out)
+        appendLeading(r.scheme.rawValue, to: &out)
+        appendLeading(r.quantile, to: &out)
+        appendLeading(r.measure.rawValue, to: &out)
         appendTail(r, levels: levels, to: &out)
     }
 
     /// Appends a record's area-table row (with `\n`): `quantile` is `all` for the whole area's value.
     public static func appendTableRow(_ r: ResultRecord, levels: [ConfidenceLevel], to out: inout [UInt8]) {
-        for text in [
-            r.indicator.id, r.indicator.name, r.sex.rawValue, r.age, r.period.label,
-            r.scheme == .none ? "all" : r.quantile, r.measure.rawValue,
-        ] {
-            CSVWriter.appendField(text, to: &out)
-            out.append(0x2C)
-        }
+        appendLeading(r.indicator.id, to: &out)
+        appendLeading(r.indicator.name, to: &out)
+        appendLeading(r.sex.rawValue, to: &out)
+        appendLeading(r.age, to: &out)
+        appendLeading(r.period.label, to: &out)
+        appendLeading(r.scheme == .none ? "all" : r.quantile, to: &out)
+        appendLeading(r.measure.rawValue, to: &out)
         appendTail(r, levels: levels, to: &out)
+    }
+
+    /// A text field and the comma after it.
+    @inline(__always)
+    private static func appendLeading(_ text: String, to out: inout [UInt8]) {
+        CSVWriter.appendField(text, to: &out)
+        out.append(0x2C)
     }
 
     /// `value, limits…, count, denominator, note\n`.

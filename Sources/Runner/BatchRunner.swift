@@ -120,6 +120,9 @@ public enum BatchRunner {
         var committed = false
         defer { if !committed { outputs.rollback() } }
         try aggregated.compute(jobs: 0..<prepared.resolved.jobs.count, into: outputs, clock: clock)
+        logger.info(
+            "compute: the consumers took \(String(format: "%.2f", outputs.overlappedWriteSeconds)) s of it, writing while the next jobs computed"
+        )
         let runDirectory = try outputs.publish(aggregated, publisher: publisher, clock: clock)
         committed = true
         keepStaging = true

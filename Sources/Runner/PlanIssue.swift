@@ -6,7 +6,7 @@ import Results
 ///
 /// `healthgap plan check` and `healthgap run` report every issue of a plan at once, each as
 /// `plan.yaml:12:5: error: …`, the form editors and terminals link to.
-public struct PlanIssue: Sendable, Equatable, CustomStringConvertible {
+public struct PlanIssue: Error, Sendable, Equatable, CustomStringConvertible {
     /// The plan file, as the user named it.
     public var file: String
     /// Line in the plan file (1-based); 0 when the problem is the file as a whole.

@@ -18,16 +18,10 @@ public enum PlanParser {
     /// - Complexity: O(size of the plan).
     public static func parse(text: String, path: String, inputFiles: [String: String] = [:]) -> (Plan?, [PlanIssue]) {
         var reader = NodeReader(file: path)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            return (nil, [reader.issue(fromYAML: error)])
-        } catch {
-            return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "cannot read the plan as YAML: \(error)")])
-        }
-        guard let root else {
-            return (nil, [PlanIssue(file: path, line: 0, column: 0, message: "the plan is empty")])
+        let root: Node
+        switch reader.compose(text, what: "plan") {
+        case .success(let node): root = node
+        case .failure(let issue): return (nil, [issue])
         }
         let plan = reader.plan(root, path: path, inputFiles: inputFiles)
         return (plan, reader.issues)
@@ -35,12 +29,12 @@ public enum PlanParser {
 
     /// Reads and parses a plan file.
     ///
-    /// - Throws: `RunnerError.pipeline(.csv(.cannotOpen))` when the file cannot be read.
+    /// - Throws: `RunnerError.unreadablePlan` when the file cannot be read.
     public static func parse(file path: String, inputFiles: [String: String] = [:]) throws(RunnerError) -> (
         Plan?, [PlanIssue], Data
     ) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .pipeline(.csv(.cannotOpen(file: path, reason: "no such file, or not readable")))
+            throw .unreadablePlan(path: path, reason: "no such file, or not readable")
         }
         let text = String(decoding: data, as: UTF8.self)
         let (plan, issues) = parse(text: text, path: path, inputFiles: inputFiles)
@@ -61,6 +55,21 @@ package struct NodeReader {
     package init(file: String) { self.file = file }
 
     // MARK: - Locations and issues
+
+    /// The YAML document's root node, or the one issue that stops the reading (YAML that does not
+    /// parse, with its line and column, or an empty file); `what` names the document ("plan").
+    package func compose(_ text: String, what: String) -> Result<Node, PlanIssue> {
+        do {
+            guard let root = try Yams.compose(yaml: text) else {
+                return .failure(PlanIssue(file: file, line: 0, column: 0, message: "the \(what) is empty"))
+            }
+            return .success(root)
+        } catch let error as YamlError {
+            return .failure(issue(fromYAML: error))
+        } catch {
+            return .failure(PlanIssue(file: file, line: 0, column: 0, message: "cannot read the \(what) as YAML: \(error)"))
+        }
+    }
 
     /// Where a node is (the whole file without one).
     package func location(_ node: Node?) -> PlanLocation {

@@ -166,25 +166,30 @@ public final class AggregatedRun: @unchecked Sendable {
         let jobs = prepared.resolved.jobs
         let window = max(64, request.threads * 64)
         var start = range.lowerBound
-        var computeSeconds = 0.0, writeSeconds = 0.0
         let context = self.context
-        while start < range.upperBound {
-            report(RunProgress(stage: "compute", done: start - range.lowerBound, total: range.count))
-            let end = min(start + window, range.upperBound)
-            let slice = Array(jobs[start..<end])
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let computed = try parallelMap(count: slice.count, threads: request.threads) { i throws(RunnerError) in
-                try JobComputation.run(slice[i], context: context)
+        let pipe = ConsumerPipe(outputs)
+        let started = DispatchTime.now().uptimeNanoseconds
+        do throws(RunnerError) {
+            while start < range.upperBound {
+                report(RunProgress(stage: "compute", done: start - range.lowerBound, total: range.count))
+                let end = min(start + window, range.upperBound)
+                let slice = Array(jobs[start..<end])
+                let computed = try parallelMap(count: slice.count, threads: request.threads) { i throws(RunnerError) in
+                    try JobComputation.run(slice[i], context: context)
+                }
+                try pipe.send(Array(computed.joined()))
+                start = end
             }
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            try outputs.consume(Array(computed.joined()))
-            writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
-            computeSeconds += Double(t1 - t0) / 1e9
-            start = end
+            try pipe.finish()
+        } catch {
+            pipe.drain()
+            throw error
         }
         report(RunProgress(stage: "compute", done: range.count, total: range.count))
-        outputs.computeSeconds += computeSeconds
-        outputs.writeSeconds += writeSeconds
+        // The records are written while the next window computes: the stage's wall time includes
+        // the writing, whose own share is `pipe.seconds` (logged, not a separate stage).
+        outputs.computeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        outputs.overlappedWriteSeconds += pipe.seconds
     }
 
     /// The manifest's entry of each input.
@@ -217,6 +222,8 @@ public final class RunOutputs: @unchecked Sendable {
     public private(set) var records = 0
     var computeSeconds = 0.0
     var writeSeconds = 0.0
+    /// Seconds the consumers spent during the compute stage, overlapping it.
+    var overlappedWriteSeconds = 0.0
     /// Rows of `results.csv` with a note.
     var rowsWithNotes: Int { longTable.rowsWithNotes }
     /// The files the consumers wrote, relative to the staging folder (once published).
@@ -364,4 +371,47 @@ extension AggregatedRun {
         prepared.resolved.sources.filter { $0.input.onError == .reject }.map { "rejects-\($0.input.name).csv" }
             .filter { FileManager.default.fileExists(atPath: staging + "/" + $0) }
     }
+}
+
+/// Hands windows of records to a run's consumers on one background thread, in the order sent, so
+/// that writing one window overlaps computing the next; at most one window waits to be written.
+///
+/// The consumers see exactly the calls an in-line loop would make (same batches, same order), so
+/// the outputs do not change; only the wall time does.
+final class ConsumerPipe: @unchecked Sendable {
+    private let outputs: RunOutputs
+    private let queue = DispatchQueue(label: "healthgap.consumers")
+    private let group = DispatchGroup()
+    // Written on `queue` only, read after `group.wait()`.
+    private var failure: RunnerError?
+    /// Seconds spent in the consumers (overlapping the compute).
+    private(set) var seconds = 0.0
+
+    /// A pipe into `outputs`.
+    init(_ outputs: RunOutputs) { self.outputs = outputs }
+
+    /// Waits for the window before, rethrows its failure, then hands `records` over.
+    func send(_ records: [ResultRecord]) throws(RunnerError) {
+        try finish()
+        group.enter()
+        queue.async { [self] in
+            defer { group.leave() }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            do throws(RunnerError) {
+                try outputs.consume(records)
+            } catch {
+                failure = error
+            }
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        }
+    }
+
+    /// Waits until every window sent is written; rethrows the first failure.
+    func finish() throws(RunnerError) {
+        group.wait()
+        if let failure { throw failure }
+    }
+
+    /// Waits until the consumers are idle, ignoring their failure (the run has failed already).
+    func drain() { group.wait() }
 }

@@ -18,6 +18,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
     case busy(lock: String)
     /// An input named in the plan cannot be read (each with its plan line): exit 66.
     case unreadableInput([PlanIssue])
+    /// The plan file itself cannot be read: exit 66.
+    case unreadablePlan(path: String, reason: String)
 
     /// The sysexits code.
     public var exitCode: Int32 {
@@ -27,7 +29,7 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
         case .jobFailed: return 70
         case .output: return 73
         case .busy: return 75
-        case .unreadableInput: return 66
+        case .unreadableInput, .unreadablePlan: return 66
         }
     }
 
@@ -42,6 +44,8 @@ public enum RunnerError: Error, Sendable, CustomStringConvertible {
             return "job \(job) failed: \(message)"
         case .output(let path, let reason):
             return "cannot write the outputs at \(path): \(reason)"
+        case .unreadablePlan(let path, let reason):
+            return "cannot read the plan \(path): \(reason); check the path (relative paths start at the current folder)"
         case .busy(let lock):
             return "another healthgap run is writing these outputs (it holds \(lock)); try again when it has finished"
         }

@@ -84,7 +84,7 @@ struct ExperimentCommand: ParsableCommand {
         }
 
         func run() throws {
-            do {
+            try reportingFailures {
                 var request = ExperimentRequest(experiment: experiment, data: try locateData(dataDir), output: output)
                 request.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
                 request.shard = try shardIndex()
@@ -93,12 +93,6 @@ struct ExperimentCommand: ParsableCommand {
                 printToStandardError(
                     "healthgap: \(what)\(outcome.replicates) replicates, \(outcome.targets) targets in \(String(format: "%.2f", outcome.computeSeconds)) s; wrote \(outcome.path)"
                 )
-            } catch let error as ExperimentError {
-                reportExperiment(error)
-                throw ExitCode(error.exitCode)
-            } catch let error as InputError {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }
@@ -122,15 +116,9 @@ struct ExperimentCommand: ParsableCommand {
         var dataDir: String?
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let (design, _) = try ExperimentRunner.load(experiment, data: try locateData(dataDir))
                 print(ExperimentRunner.describe(design))
-            } catch let error as ExperimentError {
-                reportExperiment(error)
-                throw ExitCode(error.exitCode)
-            } catch let error as InputError {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }
@@ -151,26 +139,11 @@ struct ExperimentCommand: ParsableCommand {
         var output: String = "experiment-output"
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let outcome = try ExperimentRunner.merge(shards, output: output)
                 printToStandardError(
                     "healthgap: merged \(outcome.replicates) replicates, \(outcome.targets) targets; wrote \(outcome.path)")
-            } catch let error as ExperimentError {
-                reportExperiment(error)
-                throw ExitCode(error.exitCode)
             }
         }
-    }
-}
-
-/// Prints an experiment error: the file's mistakes one per line, others as one message.
-func reportExperiment(_ error: ExperimentError) {
-    switch error {
-    case .experiment(let issues):
-        for issue in issues { printToStandardError(issue.description) }
-        printToStandardError(
-            "healthgap: the experiment has \(issues.count) mistake\(issues.count == 1 ? "" : "s"); nothing was run or written")
-    default:
-        printToStandardError("healthgap: error: \(error.description)")
     }
 }

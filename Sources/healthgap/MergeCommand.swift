@@ -41,22 +41,11 @@ struct MergeCommand: ParsableCommand {
         let terminal = Terminal.standardError
         bootstrapLogging(terminal: terminal, level: quiet ? .warning : .info)
         let logger = Logger(label: "healthgap")
-        let summary: RunSummary
-        do {
+        let summary = try reportingFailures {
             var request = MergeRequest(
                 shards: shards, output: output, data: try locateData(dataDir), toolVersion: HealthgapVersion.current)
             request.consumers = { plan in extraConsumers(plan, output: output) }
-            summary = try ShardMerger.merge(request, logger: logger)
-        } catch let error as MergeError {
-            if case .run(let inner) = error {
-                report(inner)
-            } else {
-                printToStandardError("healthgap: error: \(error.description); nothing was published")
-            }
-            throw ExitCode(error.exitCode)
-        } catch let error as InputError {
-            printToStandardError("healthgap: error: \(error.description)")
-            throw ExitCode(error.exitCode)
+            return try ShardMerger.merge(request, logger: logger)
         }
         for warning in summary.warnings { logger.warning("\(warning)") }
         logger.info(

@@ -45,17 +45,11 @@ struct PlanCommand: ParsableCommand {
         @OptionGroup var options: Options
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let resolved = try PlanReport.resolve(
                     plan: options.plan, data: try locateData(options.dataDir), inputFiles: try inputOverrides(options.inputs),
                     requireInputs: true)
                 print(PlanReport.summary(resolved))
-            } catch let error as RunnerError {
-                report(error)
-                throw ExitCode(error.exitCode)
-            } catch let error as InputError {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }
@@ -76,17 +70,11 @@ struct PlanCommand: ParsableCommand {
         var seed: UInt64?
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let resolved = try PlanReport.resolve(
                     plan: options.plan, data: try locateData(options.dataDir), inputFiles: try inputOverrides(options.inputs),
                     requireInputs: false)
                 print(PlanReport.explain(resolved, repetitions: repetitions, seed: seed))
-            } catch let error as RunnerError {
-                report(error)
-                throw ExitCode(error.exitCode)
-            } catch let error as InputError {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }

@@ -85,8 +85,8 @@ struct RunCommand: ParsableCommand {
         let terminal = Terminal.standardError
         bootstrapLogging(terminal: terminal, level: quiet ? .warning : .info)
         let logger = Logger(label: "healthgap")
-        let summary: RunSummary
-        do {
+        // nil after a shard, which prints its own lines.
+        let outcome: RunSummary? = try reportingFailures(cleanup: terminal.clearProgress) {
             var request = RunRequest(plan: plan, data: try locateData(dataDir), toolVersion: HealthgapVersion.current)
             request.output = output
             request.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
@@ -116,20 +116,13 @@ struct RunCommand: ParsableCommand {
                     "shard \(written.shard): jobs \(written.jobs.lowerBound + 1)-\(written.jobs.upperBound) of \(written.totalJobs), \(written.records) records in \(String(format: "%.2f", total)) s"
                 )
                 logger.info("wrote \(written.path)")
-                return
+                return nil
             }
-            summary = try BatchRunner.run(request, logger: logger)
+            let summary = try BatchRunner.run(request, logger: logger)
             terminal.clearProgress()
-        } catch let error as RunnerError {
-            terminal.clearProgress()
-            report(error)
-            throw ExitCode(error.exitCode)
-        } catch let error as InputError {
-            terminal.clearProgress()
-            printToStandardError("healthgap: error: \(error.description)")
-            throw ExitCode(error.exitCode)
+            return summary
         }
-        guard !summary.upToDate else { return }
+        guard let summary = outcome, !summary.upToDate else { return }
         for warning in summary.warnings { logger.warning("\(warning)") }
         let stages = summary.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
         let total = summary.timings.reduce(0) { $0 + $1.seconds }
@@ -151,20 +144,6 @@ func inputOverrides(_ options: [String]) throws -> [String: String] {
         out[String(option[..<eq])] = String(option[option.index(after: eq)...])
     }
     return out
-}
-
-/// Prints a runner error: plan issues as `file:line:column: error: …` lines, others as one message.
-func report(_ error: RunnerError) {
-    switch error {
-    case .plan(let issues), .unreadableInput(let issues):
-        for issue in issues { printToStandardError(issue.description) }
-        if case .plan = error {
-            printToStandardError(
-                "healthgap: the plan has \(issues.count) mistake\(issues.count == 1 ? "" : "s"); nothing was run or written")
-        }
-    default:
-        printToStandardError("healthgap: error: \(error.description)")
-    }
 }
 
 // MARK: - Output on standard error

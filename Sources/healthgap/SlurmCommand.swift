@@ -109,7 +109,7 @@ struct SlurmCommand: ParsableCommand {
                 name: "healthgap-" + stem, tasks: shards, workDirectory: work,
                 submitDirectory: FileManager.default.currentDirectoryPath, taskCommand: task, mergeCommand: merge,
                 partition: partition, time: time, memory: mem, cpusPerTask: threads)
-            do {
+            try reportingFailures {
                 try job.write()
                 print("wrote \(job.arrayScriptPath) (\(shards) tasks) and \(job.mergeScriptPath)")
                 guard submit else {
@@ -122,9 +122,6 @@ struct SlurmCommand: ParsableCommand {
                 let ids = try SlurmQueue.submit(workDirectory: work)
                 print("array job \(ids.array) (\(shards) tasks), merge job \(ids.merge) after it")
                 print("status: healthgap slurm status \(ids.array)")
-            } catch {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }
@@ -144,7 +141,7 @@ struct SlurmCommand: ParsableCommand {
         var job: String
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let work = try SlurmQueue.workDirectory(of: job)
                 let state = try SlurmQueue.status(workDirectory: work)
                 var failed = 0, queued = 0
@@ -173,9 +170,6 @@ struct SlurmCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
                 if queued > 0 { throw ExitCode(3) }
-            } catch let error as SlurmError {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }
@@ -194,14 +188,11 @@ struct SlurmCommand: ParsableCommand {
         var job: String
 
         func run() throws {
-            do {
+            try reportingFailures {
                 let work = try SlurmQueue.workDirectory(of: job)
                 let ids = try SlurmQueue.resubmit(workDirectory: work)
                 print(
                     "array job \(ids.array) (shards \(SlurmQueue.compress(ids.tasks))), merge job \(ids.merge) after it")
-            } catch {
-                printToStandardError("healthgap: error: \(error.description)")
-                throw ExitCode(error.exitCode)
             }
         }
     }

@@ -67,7 +67,7 @@ struct SynthCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingFailures {
             var request = SyntheticCounts.Request(output: output, data: try locateData(dataDir))
             request.areas = areas
             request.years = try yearRange()
@@ -75,9 +75,6 @@ struct SynthCommand: ParsableCommand {
             request.truth = truth
             request.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             _ = try SyntheticCounts.generate(request)
-        } catch let error as InputError {
-            printToStandardError("healthgap: error: \(error.description)")
-            throw ExitCode(error.exitCode)
         }
     }
 }

@@ -174,6 +174,14 @@ import _TestSupport
         let unknown = try Healthgap.run(["run", RunFixture.plan, "--input", "deaths=/x.csv", "--output", output("unknown-input")])
         #expect(unknown.status == 78)
         #expect(unknown.stderr.contains("the plan has no input named 'deaths'"))
+        // A plan file that is not there is the plan's problem (66), named as a plan, not as a CSV.
+        for command in [
+            ["plan", "check", "/nonexistent/plan.yaml"], ["run", "/nonexistent/plan.yaml", "--output", output("absent")],
+        ] {
+            let absent = try Healthgap.run(command)
+            #expect(absent.status == 66, "\(command): \(absent.stderr)")
+            #expect(absent.stderr.contains("cannot read the plan /nonexistent/plan.yaml"), "\(absent.stderr)")
+        }
     }
 
     @Test func badInputDataExits65AndPublishesNothing() throws {
