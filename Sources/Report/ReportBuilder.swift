@@ -351,7 +351,8 @@ public struct ReportBuilder {
             guard let period = store.measures[breakdown]?.keys.max(),
                 let verdict = store.measure(.sii, breakdown, period: period)?.gapChange
             else { return nil }
-            return "The gap in \(Wording.lowercaseFirst(info.label.name)) for \(Wording.people(sex)) in \(area.name) (slope index of inequality by \(scheme.singular)) \(Wording.gapChange(verdict)) up to \(Wording.period(period))."
+            return
+                "The gap in \(Wording.lowercaseFirst(info.label.name)) for \(Wording.people(sex)) in \(area.name) (slope index of inequality by \(scheme.singular)) \(Wording.gapChange(verdict)) up to \(Wording.period(period))."
         }
     }
 

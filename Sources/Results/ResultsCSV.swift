@@ -180,7 +180,9 @@ extension ResultsCSV {
             }
             var benchmarkValue: Double?
             if !f[start + 1].isEmpty {
-                guard let x = Double(f[start + 1]) else { throw ResultsCSVError(column: judgementColumns[1], value: f[start + 1]) }
+                guard let x = Double(f[start + 1]) else {
+                    throw ResultsCSVError(column: judgementColumns[1], value: f[start + 1])
+                }
                 benchmarkValue = x
             }
             record.comparisons = [
@@ -191,7 +193,9 @@ extension ResultsCSV {
         record.gapChange = try word(5, GapChangeVerdict.self)
         let goal = f[start + 6]
         if !goal.isEmpty {
-            guard let status = RecordGoalStatus(text: goal) else { throw ResultsCSVError(column: judgementColumns[6], value: goal) }
+            guard let status = RecordGoalStatus(text: goal) else {
+                throw ResultsCSVError(column: judgementColumns[6], value: goal)
+            }
             record.goalStatus = status
         }
     }

@@ -76,7 +76,10 @@ public enum HistoryDiff {
     /// comparison is written `E92000001 worse` (each benchmark's code and word, joined by `; ` when
     /// the record has several), so a change against any benchmark shows.
     static let wordFields: [(name: String, word: @Sendable (ResultRecord) -> String?)] = [
-        ("comparison", { r in r.comparisons.map { $0.map { "\($0.benchmarkCode) \($0.outcome.rawValue)" }.joined(separator: "; ") } }),
+        (
+            "comparison",
+            { r in r.comparisons.map { $0.map { "\($0.benchmarkCode) \($0.outcome.rawValue)" }.joined(separator: "; ") } }
+        ),
         ("trend", { $0.trend?.rawValue }),
         ("gap_change", { $0.gapChange?.rawValue }),
         ("goal_status", { $0.goalStatus?.text }),

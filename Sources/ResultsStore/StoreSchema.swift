@@ -105,11 +105,12 @@ public enum StoreSchema {
     ]
 
     /// The columns of `results`, in insert order (`run_id` first).
-    public static let resultColumns = [
-        "run_id", "indicator_id", "indicator_name", "method", "area_code", "area_name", "area_type", "sex", "age",
-        "period_first", "period_last", "period_label", "imd_edition", "scheme", "quantile", "measure", "value", "limits",
-        "count", "denominator", "note",
-    ] + judgementColumns.map(\.name)
+    public static let resultColumns =
+        [
+            "run_id", "indicator_id", "indicator_name", "method", "area_code", "area_name", "area_type", "sex", "age",
+            "period_first", "period_last", "period_label", "imd_edition", "scheme", "quantile", "measure", "value", "limits",
+            "count", "denominator", "note",
+        ] + judgementColumns.map(\.name)
 
     /// The columns of `runs` the stores read and write, `id` first.
     static let runColumns = [
@@ -153,8 +154,11 @@ public enum StoreSchema {
     /// `;` (the value empty where missing): `E92000001,78.4,worse,ci95;E12000002,79.1,similar,ci95`.
     public static func encode(comparisons: [RecordComparison]) -> String {
         comparisons.map { c in
-            [c.benchmarkCode, c.benchmarkValue.map { $0.isFinite ? $0.description : "" } ?? "", c.outcome.rawValue, c.method.rawValue]
-                .joined(separator: ",")
+            [
+                c.benchmarkCode, c.benchmarkValue.map { $0.isFinite ? $0.description : "" } ?? "", c.outcome.rawValue,
+                c.method.rawValue,
+            ]
+            .joined(separator: ",")
         }.joined(separator: ";")
     }
 

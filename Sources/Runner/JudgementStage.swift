@@ -145,8 +145,11 @@ final class JudgementStage {
         var series: [SeriesKey: [Int]] = [:]
         var wholeArea: [Period: Int] = [:]
         for (i, r) in block.enumerated() {
-            series[SeriesKey(scheme: r.scheme, quantile: r.quantile, measure: r.measure, years: r.period.last - r.period.first + 1), default: []]
-                .append(i)
+            series[
+                SeriesKey(scheme: r.scheme, quantile: r.quantile, measure: r.measure, years: r.period.last - r.period.first + 1),
+                default: []
+            ]
+            .append(i)
             if r.scheme == .none && r.measure == .value { wholeArea[r.period] = i }
         }
         if let polarity = rule.polarity {
@@ -159,8 +162,12 @@ final class JudgementStage {
             case .value where key.scheme == .none && rule.polarity != nil:
                 recentTrends(ordered, rule: rule)
             case .sii, .rii, .absoluteRange, .relativeRange:
-                if rule.polarity != nil { gapChanges(ordered, scale: key.measure == .rii || key.measure == .relativeRange ? .log : .identity) }
-                if let goal = rule.goal, goal.measure == key.measure { goalStatuses(ordered, goal: goal.spec, measure: key.measure) }
+                if rule.polarity != nil {
+                    gapChanges(ordered, scale: key.measure == .rii || key.measure == .relativeRange ? .log : .identity)
+                }
+                if let goal = rule.goal, goal.measure == key.measure {
+                    goalStatuses(ordered, goal: goal.spec, measure: key.measure)
+                }
             default:
                 break
             }
@@ -182,7 +189,8 @@ final class JudgementStage {
                 }
             } else if let w = wholeArea[r.period] {
                 comparisons.append(
-                    comparison(of: i, with: block[w], Benchmark(code: r.area.code, name: r.area.name + " as a whole"), rule, polarity))
+                    comparison(
+                        of: i, with: block[w], Benchmark(code: r.area.code, name: r.area.name + " as a whole"), rule, polarity))
             }
             if !comparisons.isEmpty { block[i].comparisons = comparisons }
         }
@@ -270,7 +278,8 @@ final class JudgementStage {
                 verdict = change.verdict
                 if k == last { note = verdict == nil ? change.note : "\(chain[1].period) to \(point.period), z test" }
             } else if k == last && k > 0 {
-                note = "every earlier period shares a year with \(point.period) (rolling periods): periods that share years are not tested"
+                note =
+                    "every earlier period shares a year with \(point.period) (rolling periods): periods that share years are not tested"
             }
             block[i].gapChange = verdict
             if k == last, k > 0, let note {
@@ -288,7 +297,8 @@ final class JudgementStage {
         }
         guard let base = points.first(where: { $0.period.endYear == spec.baseline })?.value else {
             if let last = ordered.last, points.contains(where: { $0.period.endYear > spec.baseline }) {
-                appendNote(last, "no goal status: no period of this length ends in the baseline year \(spec.baseline) with a value")
+                appendNote(
+                    last, "no goal status: no period of this length ends in the baseline year \(spec.baseline) with a value")
             }
             return
         }

@@ -773,7 +773,10 @@ package struct NodeReader {
                     if let x = Double(digits), x > 0, x <= 100 {
                         target = .reduceGapBy(x / 100)
                     } else {
-                        error(v, "\(what): goal.target.reduce_gap_by '\(text)' is not a percentage above 0 and at most 100% (e.g. 20%)")
+                        error(
+                            v,
+                            "\(what): goal.target.reduce_gap_by '\(text)' is not a percentage above 0 and at most 100% (e.g. 20%)"
+                        )
                     }
                 }
             }
@@ -817,7 +820,10 @@ package struct NodeReader {
             }
         }
         if spec.polarity == nil, let given = spec.keyLocations["comparison"] {
-            error(given, "\(what): comparison applies to an indicator with a polarity: add polarity: high_is_good, low_is_good, neutral or not_applicable")
+            error(
+                given,
+                "\(what): comparison applies to an indicator with a polarity: add polarity: high_is_good, low_is_good, neutral or not_applicable"
+            )
         }
         if spec.goal != nil && spec.measures.isEmpty {
             error(

@@ -76,7 +76,8 @@ public enum PlanReport {
             }
             if let polarity = s.polarity {
                 words.append(
-                    "judged (\(polarity.rawValue)): compared by \((s.comparison ?? plan.comparison).rawValue), trends and gap changes")
+                    "judged (\(polarity.rawValue)): compared by \((s.comparison ?? plan.comparison).rawValue), trends and gap changes"
+                )
             }
             if let goal = s.goal, let measure = s.measures.first {
                 let target: String

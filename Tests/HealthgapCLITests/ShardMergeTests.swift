@@ -101,7 +101,9 @@ enum ShardFixture {
         let plan = RunFixture.folder.appendingPathComponent("judged-plan.yaml").path
         let text = RunFixture.planText.replacingOccurrences(of: "  - icb: E54000008\n", with: "")
             .replacingOccurrences(of: "seed: 7\n", with: "seed: 7\nbenchmarks: [icb]\ncomparison: ci95_99_8\n")
-            .replacingOccurrences(of: "    inequality: [sii, rii, absolute_range]\n", with: "    inequality: [sii, rii, absolute_range]\n    polarity: high_is_good\n")
+            .replacingOccurrences(
+                of: "    inequality: [sii, rii, absolute_range]\n",
+                with: "    inequality: [sii, rii, absolute_range]\n    polarity: high_is_good\n")
         #expect(text.contains("polarity: high_is_good") && text.contains("benchmarks: [icb]") && !text.contains("icb: E54"))
         _ = FileManager.default.createFile(atPath: plan, contents: Data(text.utf8))
         let reference = root + "/reference"

@@ -40,7 +40,10 @@ import Testing
         let page = try #require(files.first { $0.path == "place-liverpool.html" }).contents
         #expect(page.contains("<th scope=\"col\">Compared with NHS Cheshire and Merseyside</th>"))
         #expect(page.contains("<td>▼ worse</td><td>cannot be calculated</td>"))
-        #expect(page.contains("The gap in life expectancy at birth for men in Liverpool (slope index of inequality by local decile) widened significantly up to 2020 to 2022."))
+        #expect(
+            page.contains(
+                "The gap in life expectancy at birth for men in Liverpool (slope index of inequality by local decile) widened significantly up to 2020 to 2022."
+            ))
         #expect(!page.contains("(a test of the change) is not available in this run"))
     }
 
@@ -50,7 +53,8 @@ import Testing
         #expect(page.contains("<th scope=\"col\">Compared with England</th>"))
         #expect(page.contains("<td>–</td><td>–</td>"))
         let index = try #require(files.first { $0.path == "index.html" }).contents
-        #expect(index.contains("Comparison words and symbols (better, similar, worse than England) are not available in this run."))
+        #expect(
+            index.contains("Comparison words and symbols (better, similar, worse than England) are not available in this run."))
         #expect(!index.contains("class=\"tag\""))
     }
 }

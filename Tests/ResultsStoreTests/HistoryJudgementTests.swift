@@ -17,7 +17,9 @@ enum JudgedHistory {
         records.map { r in
             var r = r
             r.comparisons = [
-                RecordComparison(benchmarkCode: "E92000001", benchmarkValue: 78.5, outcome: r.area.code == "E08000012" ? liverpool : .similar, method: .ci95),
+                RecordComparison(
+                    benchmarkCode: "E92000001", benchmarkValue: 78.5, outcome: r.area.code == "E08000012" ? liverpool : .similar,
+                    method: .ci95),
                 RecordComparison(benchmarkCode: "E12000002", benchmarkValue: nil, outcome: .notCompared, method: .ci95),
             ]
             r.trend = trend

@@ -225,7 +225,10 @@ import _TestSupport
         // Trends: fewer than 5 points, then a missing interval: no verdict, and the latest says why.
         #expect(whole.map(\.trend) == Array(repeating: .cannotBeCalculated, count: 5))
         #expect(whole[4].note?.contains("no recent trend: 95% limits missing in 2017") == true, "\(whole[4].note ?? "")")
-        #expect(judgedFemale.map(\.trend) == [.cannotBeCalculated, .cannotBeCalculated, .cannotBeCalculated, .cannotBeCalculated, .increasingAndGettingBetter])
+        #expect(
+            judgedFemale.map(\.trend) == [
+                .cannotBeCalculated, .cannotBeCalculated, .cannotBeCalculated, .cannotBeCalculated, .increasingAndGettingBetter,
+            ])
         #expect(judgedFemale.allSatisfy { $0.note == nil })
         #expect(judgedFemale.allSatisfy { $0.comparisons?.map(\.benchmarkCode) == [icb.code, region.code] })
 
@@ -239,10 +242,11 @@ import _TestSupport
         #expect(gaps.map { $0.goalStatus?.text } == [nil, nil, "worse, off track", "worse, on track", "worse, off track"])
 
         // Control limits around the ICB's DSR for the Place's population: 400 is above them.
-        #expect(judgedU75[0].comparisons == [
-            RecordComparison(benchmarkCode: icb.code, benchmarkValue: 350, outcome: .worse, method: .controlLimits),
-            RecordComparison(benchmarkCode: region.code, benchmarkValue: nil, outcome: .notCompared, method: .controlLimits),
-        ])
+        #expect(
+            judgedU75[0].comparisons == [
+                RecordComparison(benchmarkCode: icb.code, benchmarkValue: 350, outcome: .worse, method: .controlLimits),
+                RecordComparison(benchmarkCode: region.code, benchmarkValue: nil, outcome: .notCompared, method: .controlLimits),
+            ])
     }
 
     @Test func rollingPeriodsNeverGetATrend() throws {
@@ -255,7 +259,8 @@ import _TestSupport
         for (k, p) in periods.enumerated() {
             block.append(Self.record(place, "le", .female, p, value: 70 + 2 * Double(k), half: 0.1))
             block.append(
-                Self.record(place, "le", .female, p, value: 5 + 2 * Double(k), half: 0.1, scheme: .localDeciles, measure: .absoluteRange))
+                Self.record(
+                    place, "le", .female, p, value: 5 + 2 * Double(k), half: 0.1, scheme: .localDeciles, measure: .absoluteRange))
         }
         #expect(stage.take(block).isEmpty)
         let judged = stage.finish()
@@ -359,7 +364,8 @@ import _TestSupport
         let icb = rows.filter { $0["area_type"] == "icb" && $0["measure"] == "value" }
         #expect(!icb.isEmpty)
         #expect(rows.lastIndex { $0["area_type"] == "place" }! < rows.firstIndex { $0["area_type"] == "icb" }!)
-        #expect(icb.filter { $0["deprivation_scheme"] == "none" }.allSatisfy { $0["benchmark_code"] == "" && $0["comparison"] == "" })
+        #expect(
+            icb.filter { $0["deprivation_scheme"] == "none" }.allSatisfy { $0["benchmark_code"] == "" && $0["comparison"] == "" })
         #expect(icb.filter { $0["deprivation_scheme"] == "core20" }.allSatisfy { $0["benchmark_code"] == "E54000008" })
         // Gap measures carry no comparison.
         #expect(rows.filter { $0["measure"] != "value" }.allSatisfy { $0["comparison"] == "" })
@@ -372,7 +378,9 @@ import _TestSupport
         #expect(rolling.count == 10 * 5 && annual.count == 10 * 10)
         #expect(rolling.allSatisfy { $0["trend"] == "cannot be calculated" })
         let latest = rolling.filter { $0["period"] == "2020-2022" }
-        #expect(latest.allSatisfy { $0["note"]?.contains("no recent trend: ") == true && $0["note"]?.contains("share years") == true })
+        #expect(
+            latest.allSatisfy { $0["note"]?.contains("no recent trend: ") == true && $0["note"]?.contains("share years") == true }
+        )
         // From the fifth year on, annual values have a verdict (the synthetic counts are never suppressed at this size).
         let verdicts = Set(TrendMarker.allCases.filter { $0 != .cannotBeCalculated }.map(\.rawValue))
         for row in annual {
