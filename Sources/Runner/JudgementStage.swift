@@ -201,7 +201,7 @@ final class JudgementStage {
         of i: Int, with other: ResultRecord?, _ benchmark: Benchmark, _ rule: Rule, _ polarity: Polarity
     ) -> RecordComparison {
         let r = block[i]
-        let l95 = r.limits(at: .ninetyFive), l998 = r.limits(at: ConfidenceLevel(99.8)!)
+        let l95 = r.limits(at: .ninetyFive), l998 = r.limits(at: Self.ninetyNinePointEight)
         let b95 = other?.limits(at: .ninetyFive)
         var result: BenchmarkComparison
         do {
@@ -326,6 +326,9 @@ final class JudgementStage {
     }
 
     // MARK: Helpers
+
+    /// The second level of `ci95_99_8`.
+    private static let ninetyNinePointEight = ConfidenceLevel(99.8)!
 
     /// A plan period as §12's functions take it: calendar years, named in notes as `results.csv` names them.
     private func reportingPeriod(_ p: Period) -> ReportingPeriod {
