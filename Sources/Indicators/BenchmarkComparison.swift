@@ -8,7 +8,7 @@ import NumericCore
 // limits without a value type, a unit of 0) throws.
 
 /// How to judge whether a higher value is good (METHODS.md §11).
-public enum Polarity: String, Sendable, CaseIterable {
+public enum Polarity: String, Sendable, CaseIterable, Codable {
     /// Higher is better: higher → better, lower → worse.
     case highIsGood = "high_is_good"
     /// Lower is better: lower → better, higher → worse.
@@ -20,7 +20,7 @@ public enum Polarity: String, Sendable, CaseIterable {
 }
 
 /// How a value is compared with its benchmark (METHODS.md §11).
-public enum ComparisonMethod: String, Sendable, CaseIterable {
+public enum ComparisonMethod: String, Sendable, CaseIterable, Codable {
     /// Similar when the benchmark lies inside the value's 95% interval (the default).
     case ci95
     /// Two levels: similar inside the 95% interval, better/worse inside the 99.8% interval, best/worst beyond it.
@@ -32,7 +32,7 @@ public enum ComparisonMethod: String, Sendable, CaseIterable {
 }
 
 /// The outcome of a comparison, in METHODS.md §11's words.
-public enum ComparisonOutcome: String, Sendable, CaseIterable {
+public enum ComparisonOutcome: String, Sendable, CaseIterable, Codable {
     /// Significantly better at the (first) level.
     case better
     /// Not significantly different.

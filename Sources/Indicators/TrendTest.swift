@@ -49,7 +49,7 @@ public enum TrendMethod: String, Sendable, CaseIterable {
 }
 
 /// The recent-trend marker in METHODS.md §12's words.
-public enum TrendMarker: String, Sendable, CaseIterable {
+public enum TrendMarker: String, Sendable, CaseIterable, Codable {
     /// Significantly increasing, polarity neutral or not applicable.
     case increasing
     /// Significantly decreasing, polarity neutral or not applicable.
@@ -250,7 +250,7 @@ public enum GapScale: String, Sendable, CaseIterable {
 }
 
 /// Whether a gap has widened (METHODS.md §12).
-public enum GapChangeVerdict: String, Sendable, CaseIterable {
+public enum GapChangeVerdict: String, Sendable, CaseIterable, Codable {
     /// The later gap is significantly further from no gap, in the same direction.
     case widening
     /// The later gap is significantly closer to no gap (or its sign reversed).
@@ -536,7 +536,7 @@ public struct Goal: Equatable, Sendable {
 }
 
 /// Whether a period's interval reaches the straight line from the baseline to the goal (METHODS.md §12).
-public enum GoalTrajectory: String, Sendable, CaseIterable {
+public enum GoalTrajectory: String, Sendable, CaseIterable, Codable {
     /// The 95% interval reaches the trajectory, or lies beyond it towards the goal.
     case onTrack = "on track"
     /// The 95% interval lies wholly on the baseline's side of the trajectory.

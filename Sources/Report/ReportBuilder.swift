@@ -296,27 +296,65 @@ public struct ReportBuilder {
                 "text": sentence, "link": "\(stem)-\(other.label.id)-\(sex.rawValue.lowercased())-gap",
             ])
         }
-        glance.append([
-            "text":
-                "Whether these gaps have changed significantly since \(store.periods.first.map(Wording.period) ?? "the first period"), and how this Place compares with England, is not available in this run.",
-            "link": "changing",
-        ])
+        let verdicts = headline.map { gapVerdicts($0, area) } ?? []
+        if verdicts.isEmpty {
+            glance.append([
+                "text":
+                    "Whether these gaps have changed significantly since \(store.periods.first.map(Wording.period) ?? "the first period"), and how this Place compares with England, is not available in this run.",
+                "link": "changing",
+            ])
+        } else {
+            glance.append(["text": verdicts[0], "link": "changing"])
+        }
         let beacon = beaconRows(area, stem: stem)
         let downloads = figures.map { ["href": $0.download, "label": "\($0.title) (CSV)"] }
         let view: [String: Any] = [
             "name": area.name, "kind": kind(area.type), "period": latestPeriod, "planName": context.planName,
             "glance": glance, "gapFigures": gapFigures, "trendFigures": trendFigures,
-            "verdict":
-                "Whether the gap is widening or narrowing (a test of the change) is not available in this run; the charts show the gap in each period with its 95% confidence interval.",
+            "verdict": verdicts.isEmpty
+                ? "Whether the gap is widening or narrowing (a test of the change) is not available in this run; the charts show the gap in each period with its 95% confidence interval."
+                : verdicts.joined(separator: " ")
+                    + " The charts show the gap in each period with its 95% confidence interval (METHODS.md §12).",
             "beacon": beacon, "topName": top?.name ?? "Overview", "peerWord": peerWord,
-            "beaconNote":
-                "A dash (–) marks what is not available in this run: the region and England when the run has no value for them, the comparison with England and the trend test. The small bar shows the spread of the \(peerWord) (ticks) and \(area.name) (diamond); the line shows the value over periods, ending at the latest.",
+            "comparedWith": comparedWith ?? "England",
+            "rulesNote": comparedWith == nil
+                ? "Comparison and trend rules arrive with comparisons and trends; not available in this run."
+                : "The comparison and trend rules are METHODS.md §11 and §12, as Fingertips applies them.",
+            "beaconNote": comparedWith == nil
+                ? "A dash (–) marks what is not available in this run: the region and England when the run has no value for them, the comparison with England and the trend test. The small bar shows the spread of the \(peerWord) (ticks) and \(area.name) (diamond); the line shows the value over periods, ending at the latest."
+                : "The comparison is with \(comparedWith ?? "") by the indicator's rule (METHODS.md §11); the trend is the recent-trend marker of annual periods (METHODS.md §12), which rolling periods never get. A dash (–) marks what is not available in this run. The small bar shows the spread of the \(peerWord) (ticks) and \(area.name) (diamond); the line shows the value over periods, ending at the latest.",
             "downloads": downloads,
         ]
         return (layout(title: "\(area.name): the health gap", content: render(view, "place")), figures)
     }
 
     private var peerWord: String { pageAreas.first?.type == .la ? "local authorities" : "Places" }
+
+    /// The name of the benchmark the pages' areas are first compared with, or nil when nothing is compared.
+    private var comparedWith: String? {
+        for area in pageAreas {
+            for info in store.indicators {
+                for sex in sexes(info) {
+                    guard let code = store.latestWhole(series(info, area, sex))?.comparison?.benchmarkCode else { continue }
+                    return store.areas.first { $0.code == code }?.name ?? code
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Sentences on whether the headline indicator's gap changed, one per sex, from its SII's gap change.
+    private func gapVerdicts(_ info: ReportStore.IndicatorInfo, _ area: AreaLabel) -> [String] {
+        sexes(info).compactMap { sex in
+            guard let scheme = store.primaryScheme(indicator: info.label.id, area: area.code, sex: sex) else { return nil }
+            let breakdown = ReportStore.BreakdownKey(series: series(info, area, sex), scheme: scheme)
+            guard let period = store.measures[breakdown]?.keys.max(),
+                let verdict = store.measure(.sii, breakdown, period: period)?.gapChange
+            else { return nil }
+            return
+                "The gap in \(Wording.lowercaseFirst(info.label.name)) for \(Wording.people(sex)) in \(area.name) (slope index of inequality by \(scheme.singular)) \(Wording.gapChange(verdict)) up to \(Wording.period(period))."
+        }
+    }
 
     private func gapSentence(_ info: ReportStore.IndicatorInfo, _ area: AreaLabel, _ sex: SexSelection) -> String? {
         guard let scheme = store.primaryScheme(indicator: info.label.id, area: area.code, sex: sex) else { return nil }
@@ -372,7 +410,9 @@ public struct ReportBuilder {
                         : (latest?.value == nil
                             ? "suppressed: \(latest?.note ?? "")" : Wording.value(latest?.value, info.method)),
                     "top": valueText(top), "region": region == nil ? "–" : valueText(region),
-                    "england": england == nil ? "–" : valueText(england), "comparison": "–", "trend": "–",
+                    "england": england == nil ? "–" : valueText(england),
+                    "comparison": latest?.comparison.map { Wording.comparison($0.outcome) } ?? "–",
+                    "trend": latest?.trend?.rawValue ?? "–",
                     "spine": SmallCharts.spine(
                         value: mine, peers: peers.map(\.1), id: id + "-spine",
                         description:
@@ -511,8 +551,9 @@ public struct ReportBuilder {
             }
         }
         glance.append([
-            "text":
-                "Comparisons with England, trends over time, healthy life expectancy and the gap by cause are not available in this run."
+            "text": comparedWith == nil
+                ? "Comparisons with England, trends over time, healthy life expectancy and the gap by cause are not available in this run."
+                : "Healthy life expectancy and the gap by cause are not available in this run."
         ])
         var headings: [String] = []
         var columns: [(ReportStore.IndicatorInfo, SexSelection)] = []
@@ -528,7 +569,8 @@ public struct ReportBuilder {
                 "cells": columns.map { info, sex -> [String: Any] in
                     let r = store.latestWhole(series(info, area, sex))
                     let text = r == nil ? "–" : (r?.value == nil ? "suppressed" : Wording.value(r?.value, info.method))
-                    return ["value": text]
+                    guard let comparison = r?.comparison else { return ["value": text] }
+                    return ["value": text, "comparison": Wording.comparison(comparison.outcome)]
                 },
             ]
         }
@@ -538,6 +580,9 @@ public struct ReportBuilder {
             "peerTitle": "By \(peerWord.dropLast())", "peerWord": peerWord,
             "peerWordSingular": String(peerWord.dropLast()), "peerHeading": String(peerWord.dropLast()).capitalizedFirst,
             "headings": headings, "areaRows": areaRows,
+            "comparisonNote": comparedWith.map {
+                "Beside each value, how it compares with \($0) (METHODS.md §11): ▲ better, ● similar, ▼ worse (▲▲ best and ▼▼ worst at 99.8%; ↑ higher and ↓ lower where neither direction is better; ○ not compared)."
+            } ?? "Comparison words and symbols (better, similar, worse than England) are not available in this run.",
         ]
         return (layout(title: "\(name): the health gap", content: render(view, "index")), figures)
     }

@@ -89,7 +89,7 @@ enum Templates {
         </section>
         <section id="beacon"><h2>Beacon indicators</h2>
         <table><caption>Beacon indicators for {{name}}, latest period</caption>
-        <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">{{name}}</th><th scope="col" class="num">{{topName}}</th><th scope="col" class="num">Region</th><th scope="col" class="num">England</th><th scope="col">Compared with England</th><th scope="col">Trend</th><th scope="col">Among the {{peerWord}}</th><th scope="col">Over time</th></tr></thead>
+        <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">{{name}}</th><th scope="col" class="num">{{topName}}</th><th scope="col" class="num">Region</th><th scope="col" class="num">England</th><th scope="col">Compared with {{comparedWith}}</th><th scope="col">Trend</th><th scope="col">Among the {{peerWord}}</th><th scope="col">Over time</th></tr></thead>
         <tbody>{{#beacon}}<tr><th scope="row">{{indicator}}<br><span class="meta">{{definition}}</span></th><td class="nowrap">{{period}}</td><td class="num">{{value}}</td><td class="num">{{top}}</td><td class="num">{{region}}</td><td class="num">{{england}}</td><td>{{comparison}}</td><td>{{trend}}</td><td>{{{spine}}}<br><span class="meta">{{rank}}</span></td><td>{{{sparkline}}}<br><span class="meta">{{sparkText}}</span></td></tr>{{/beacon}}</tbody></table>
         <p class="meta">{{beaconNote}}</p>
         </section>
@@ -98,7 +98,7 @@ enum Templates {
         </section>
         <section id="data"><h2>Data and methods</h2>
         <ul>{{#downloads}}<li><a href="{{href}}">{{label}}</a></li>{{/downloads}}</ul>
-        <p>How the numbers are made (the SII model, suppression rules, the IMD edition, a glossary): <a href="methods.html">Data and methods</a>. Comparison and trend rules arrive with comparisons and trends; not available in this run.</p>
+        <p>How the numbers are made (the SII model, suppression rules, the IMD edition, a glossary): <a href="methods.html">Data and methods</a>. {{rulesNote}}</p>
         </section>
 
         """
@@ -116,7 +116,7 @@ enum Templates {
         <table><caption>Latest values by {{peerWordSingular}}; each name links to its page</caption>
         <thead><tr><th scope="col">{{peerHeading}}</th>{{#headings}}<th scope="col" class="num">{{.}}</th>{{/headings}}</tr></thead>
         <tbody>{{#areaRows}}<tr><th scope="row"><a href="{{href}}">{{name}}</a></th>{{#cells}}<td class="num"><a href="{{href}}#beacon">{{value}}</a>{{#comparison}}<br><span class="tag">{{comparison}}</span>{{/comparison}}</td>{{/cells}}</tr>{{/areaRows}}</tbody></table>
-        <p class="meta">Comparison words and symbols (better, similar, worse than England) are not available in this run.</p>
+        <p class="meta">{{comparisonNote}}</p>
         </section>
         <section id="list"><h2>The {{peerWord}}</h2>
         <ul>{{#areaRows}}<li><a href="{{href}}">{{name}}</a></li>{{/areaRows}}</ul>

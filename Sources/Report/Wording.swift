@@ -155,4 +155,32 @@ public enum Wording {
         if let second, second.isUppercase { return s }
         return first.lowercased() + s.dropFirst()
     }
+
+    // MARK: - Judgements (METHODS.md §11, §12)
+
+    /// A comparison's symbol and word, as the tables show it: `▲ better`, `● similar`, `▼ worse`
+    /// (the symbol repeats the word for readers who do not see colour; `▲▲ best`, `↑ higher`, `○ not compared`).
+    public static func comparison(_ outcome: ComparisonOutcome) -> String {
+        let symbol: String
+        switch outcome {
+        case .best: symbol = "▲▲"
+        case .better: symbol = "▲"
+        case .similar: symbol = "●"
+        case .worse: symbol = "▼"
+        case .worst: symbol = "▼▼"
+        case .higher: symbol = "↑"
+        case .lower: symbol = "↓"
+        case .notCompared: symbol = "○"
+        }
+        return symbol + " " + outcome.rawValue
+    }
+
+    /// A gap's change as a sentence's end: `widened significantly`, `narrowed significantly`, `did not change significantly`.
+    public static func gapChange(_ verdict: GapChangeVerdict) -> String {
+        switch verdict {
+        case .widening: return "widened significantly"
+        case .narrowing: return "narrowed significantly"
+        case .noSignificantChange: return "did not change significantly"
+        }
+    }
 }

@@ -37,6 +37,16 @@ public struct ResultRecord: Codable, Sendable, Equatable {
     public var denominator: Double?
     /// Why a value is missing, or another remark.
     public var note: String?
+    /// The comparisons with the record's benchmarks (METHODS.md §11), in the plan's benchmark order:
+    /// a whole-area value with England, the region, the ICB; a quantile with its area as a whole.
+    /// Nil where the indicator has no polarity or the record is not a value.
+    public var comparisons: [RecordComparison]? = nil
+    /// The recent-trend marker of the series up to the record's period (METHODS.md §12); whole-area values only.
+    public var trend: TrendMarker? = nil
+    /// Whether the gap widened up to the record's period (METHODS.md §12); gap measures only.
+    public var gapChange: GapChangeVerdict? = nil
+    /// The period compared with the indicator's goal and its trajectory (METHODS.md §11, §12); the goal's gap only.
+    public var goalStatus: RecordGoalStatus? = nil
 
     /// Creates a record.
     public init(
@@ -63,6 +73,61 @@ public struct ResultRecord: Codable, Sendable, Equatable {
 
     /// The limits at `level`, or nil when the record has none at that level.
     public func limits(at level: ConfidenceLevel) -> LevelLimits? { limits.first { $0.level == level } }
+
+    /// The first comparison (the one `results.csv` shows), or nil.
+    public var comparison: RecordComparison? { comparisons?.first }
+}
+
+/// A record compared with one benchmark (METHODS.md §11): which, its value, the word and the rule.
+public struct RecordComparison: Codable, Sendable, Equatable {
+    /// The benchmark's area code (England `E92000001`, a region, the ICB; for a quantile, its own area).
+    public var benchmarkCode: String
+    /// The benchmark's value, or nil where it is missing.
+    public var benchmarkValue: Double?
+    /// The outcome in §11's words (`better`, `similar`, …, `not compared`).
+    public var outcome: ComparisonOutcome
+    /// The rule applied.
+    public var method: ComparisonMethod
+
+    /// Creates a comparison (METHODS.md §11).
+    public init(benchmarkCode: String, benchmarkValue: Double?, outcome: ComparisonOutcome, method: ComparisonMethod) {
+        self.benchmarkCode = benchmarkCode
+        self.benchmarkValue = benchmarkValue
+        self.outcome = outcome
+        self.method = method
+    }
+}
+
+/// A period compared with a goal (METHODS.md §11, §12): the compared-to-goal word and the trajectory.
+///
+/// Written `better, on track` (the §11 word, then `on track` or `off track` when the period's
+/// limits let the trajectory be judged).
+public struct RecordGoalStatus: Codable, Sendable, Equatable {
+    /// The period's value compared with the goal's value by the 95% interval.
+    public var comparison: ComparisonOutcome
+    /// On or off the straight line from the baseline to the goal; nil when the limits are missing.
+    public var trajectory: GoalTrajectory?
+
+    /// Creates a status (METHODS.md §11, §12).
+    public init(comparison: ComparisonOutcome, trajectory: GoalTrajectory?) {
+        self.comparison = comparison
+        self.trajectory = trajectory
+    }
+
+    /// `better, on track`, or the word alone without a trajectory.
+    public var text: String { comparison.rawValue + (trajectory.map { ", " + $0.rawValue } ?? "") }
+
+    /// Reads `text`; nil for anything else (METHODS.md §11, §12).
+    public init?(text: String) {
+        let parts = text.split(separator: ",", maxSplits: 1).map { String($0.drop { $0 == " " }) }
+        guard let first = parts.first, let comparison = ComparisonOutcome(rawValue: first) else { return nil }
+        var trajectory: GoalTrajectory?
+        if parts.count == 2 {
+            guard let t = GoalTrajectory(rawValue: parts[1]) else { return nil }
+            trajectory = t
+        }
+        self.init(comparison: comparison, trajectory: trajectory)
+    }
 }
 
 /// An indicator's identifier (`le_birth`) and title (`Life expectancy at birth`).

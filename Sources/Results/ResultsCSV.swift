@@ -6,16 +6,29 @@ import Indicators
 ///
 /// Long table columns: `indicator_id, indicator, method, area_code, area_name, area_type, sex, age,
 /// period, imd_edition, deprivation_scheme, quantile, measure, value, lowerXX_Xcl, upperXX_Xcl, …,
-/// count, denominator, note`. Quoting and numbers are `CSVWriter`'s one rule and one format, so a
-/// long table reads back (`record(fields:levels:)`) into the records that wrote it.
+/// count, denominator, note`, then the judgements (METHODS.md §11, §12): `benchmark_code,
+/// benchmark_value, comparison, comparison_method` (the record's first comparison), `trend`,
+/// `gap_change`, `goal_status`. Quoting and numbers are `CSVWriter`'s one rule and one format, so a
+/// long table reads back (`record(fields:levels:)`) into the records that wrote it — all but the
+/// comparisons after the first, which the history store keeps.
 public enum ResultsCSV {
     /// The long table's header for a run's levels.
     public static func longHeader(levels: [ConfidenceLevel]) -> [String] {
+        legacyLongHeader(levels: levels) + judgementColumns
+    }
+
+    /// The long table's header before records carried judgements (read, never written).
+    public static func legacyLongHeader(levels: [ConfidenceLevel]) -> [String] {
         [
             "indicator_id", "indicator", "method", "area_code", "area_name", "area_type", "sex", "age", "period",
             "imd_edition", "deprivation_scheme", "quantile", "measure", "value",
         ] + limitColumns(levels) + ["count", "denominator", "note"]
     }
+
+    /// The judgement columns at the end of the long table (METHODS.md §11, §12).
+    public static let judgementColumns = [
+        "benchmark_code", "benchmark_value", "comparison", "comparison_method", "trend", "gap_change", "goal_status",
+    ]
 
     /// An area table's header for a run's levels.
     public static func tableHeader(levels: [ConfidenceLevel]) -> [String] {
@@ -45,6 +58,8 @@ public enum ResultsCSV {
         appendLeading(r.quantile, to: &out)
         appendLeading(r.measure.rawValue, to: &out)
         appendTail(r, levels: levels, to: &out)
+        appendJudgements(r, to: &out)
+        out.append(0x0A)
     }
 
     /// Appends a record's area-table row (with `\n`): `quantile` is `all` for the whole area's value.
@@ -57,6 +72,7 @@ public enum ResultsCSV {
         appendLeading(r.scheme == .none ? "all" : r.quantile, to: &out)
         appendLeading(r.measure.rawValue, to: &out)
         appendTail(r, levels: levels, to: &out)
+        out.append(0x0A)
     }
 
     /// A text field and the comma after it.
@@ -66,7 +82,7 @@ public enum ResultsCSV {
         out.append(0x2C)
     }
 
-    /// `value, limits…, count, denominator, note\n`.
+    /// `value, limits…, count, denominator, note` (no line end).
     private static func appendTail(_ r: ResultRecord, levels: [ConfidenceLevel], to out: inout [UInt8]) {
         CSVWriter.appendNumber(r.value, to: &out)
         for level in levels {
@@ -82,7 +98,22 @@ public enum ResultsCSV {
         CSVWriter.appendNumber(r.denominator, to: &out)
         out.append(0x2C)
         CSVWriter.appendField(r.note ?? "", to: &out)
-        out.append(0x0A)
+    }
+
+    /// `,benchmark_code,benchmark_value,comparison,comparison_method,trend,gap_change,goal_status` (no line end).
+    private static func appendJudgements(_ r: ResultRecord, to out: inout [UInt8]) {
+        let c = r.comparison
+        out.append(0x2C)
+        CSVWriter.appendField(c?.benchmarkCode ?? "", to: &out)
+        out.append(0x2C)
+        CSVWriter.appendNumber(c?.benchmarkValue, to: &out)
+        for text in [
+            c?.outcome.rawValue ?? "", c?.method.rawValue ?? "", r.trend?.rawValue ?? "", r.gapChange?.rawValue ?? "",
+            r.goalStatus?.text ?? "",
+        ] {
+            out.append(0x2C)
+            CSVWriter.appendField(text, to: &out)
+        }
     }
 
     /// The levels of a long table, from its header (`lower95_0cl` …).
@@ -99,9 +130,15 @@ public enum ResultsCSV {
     ///
     /// Empty limits are kept as missing limits at their level, so the record equals the one written
     /// whenever the indicator computed every level of the run.
+    ///
+    /// A row of a long table written before the judgement columns (`legacyLongHeader`) reads too,
+    /// into a record without judgements.
     public static func record(fields f: [String], levels: [ConfidenceLevel]) -> Result<ResultRecord, ResultsCSVError> {
-        let expected = 14 + 2 * levels.count + 3
-        guard f.count == expected else { return .failure(.init(column: "", value: "\(f.count) fields, \(expected) expected")) }
+        let legacy = 14 + 2 * levels.count + 3
+        let expected = legacy + judgementColumns.count
+        guard f.count == expected || f.count == legacy else {
+            return .failure(.init(column: "", value: "\(f.count) fields, \(expected) expected"))
+        }
         func number(_ i: Int, _ column: String) -> Result<Double?, ResultsCSVError> {
             if f[i].isEmpty { return .success(nil) }
             guard let x = Double(f[i]) else { return .failure(.init(column: column, value: f[i])) }
@@ -127,14 +164,53 @@ public enum ResultsCSV {
             let count = try number(tail, "count").get()
             let denominator = try number(tail + 1, "denominator").get()
             let note = f[tail + 2]
-            return .success(
-                ResultRecord(
-                    indicator: IndicatorLabel(id: f[0], name: f[1]), method: method,
-                    area: AreaLabel(code: f[3], name: f[4], type: type), sex: sex, age: f[7], period: period,
-                    imdEdition: f[9], scheme: scheme, quantile: f[11], measure: measure, value: value, limits: limits,
-                    count: count, denominator: denominator, note: note.isEmpty ? nil : note))
+            var record = ResultRecord(
+                indicator: IndicatorLabel(id: f[0], name: f[1]), method: method,
+                area: AreaLabel(code: f[3], name: f[4], type: type), sex: sex, age: f[7], period: period,
+                imdEdition: f[9], scheme: scheme, quantile: f[11], measure: measure, value: value, limits: limits,
+                count: count, denominator: denominator, note: note.isEmpty ? nil : note)
+            if f.count == expected { try readJudgements(f, from: tail + 3, into: &record) }
+            return .success(record)
         } catch {
             return .failure(error)
+        }
+    }
+}
+
+extension ResultsCSV {
+    /// The judgement columns of a long-table row, from `start`, into `record`.
+    fileprivate static func readJudgements(_ f: [String], from start: Int, into record: inout ResultRecord)
+        throws(ResultsCSVError)
+    {
+        func word<W: RawRepresentable<String>>(_ k: Int, _ type: W.Type) throws(ResultsCSVError) -> W? {
+            let text = f[start + k]
+            if text.isEmpty { return nil }
+            guard let w = W(rawValue: text) else { throw ResultsCSVError(column: judgementColumns[k], value: text) }
+            return w
+        }
+        if let outcome = try word(2, ComparisonOutcome.self) {
+            guard let method = try word(3, ComparisonMethod.self) else {
+                throw ResultsCSVError(column: judgementColumns[3], value: f[start + 3])
+            }
+            var benchmarkValue: Double?
+            if !f[start + 1].isEmpty {
+                guard let x = Double(f[start + 1]) else {
+                    throw ResultsCSVError(column: judgementColumns[1], value: f[start + 1])
+                }
+                benchmarkValue = x
+            }
+            record.comparisons = [
+                RecordComparison(benchmarkCode: f[start], benchmarkValue: benchmarkValue, outcome: outcome, method: method)
+            ]
+        }
+        record.trend = try word(4, TrendMarker.self)
+        record.gapChange = try word(5, GapChangeVerdict.self)
+        let goal = f[start + 6]
+        if !goal.isEmpty {
+            guard let status = RecordGoalStatus(text: goal) else {
+                throw ResultsCSVError(column: judgementColumns[6], value: goal)
+            }
+            record.goalStatus = status
         }
     }
 }

@@ -66,15 +66,24 @@ public enum HistoryShow {
 ///   (`revisedBeyondRounding`), so floating-point noise is never news;
 /// - `now_suppressed`, `no_longer_suppressed`: a value that went missing or appeared;
 /// - `new_record`, `removed_record`: a cell (sex, quantile, measure, …) of a period both runs have;
-/// - a word field that changed (`wordFields`: comparison, trend, gap_change, goal_status once records
-///   carry them), with the words in `from` and `to`.
+/// - `comparison_changed`, `trend_changed`, `gap_change_changed`, `goal_status_changed`: a
+///   judgement whose word changed (`wordFields`), with the words in `from` and `to`.
 public enum HistoryDiff {
     /// Significant figures a value is compared at.
     public static let significantFigures = 4
 
-    /// Fields of a record whose change of word is news, by column name. Empty until records carry
-    /// the judgements; add e.g. `("comparison", { $0.comparison })` when the field lands.
-    static let wordFields: [(name: String, word: @Sendable (ResultRecord) -> String?)] = []
+    /// Fields of a record whose change of word is news, by column name (METHODS.md §11, §12). A
+    /// comparison is written `E92000001 worse` (each benchmark's code and word, joined by `; ` when
+    /// the record has several), so a change against any benchmark shows.
+    static let wordFields: [(name: String, word: @Sendable (ResultRecord) -> String?)] = [
+        (
+            "comparison",
+            { r in r.comparisons.map { $0.map { "\($0.benchmarkCode) \($0.outcome.rawValue)" }.joined(separator: "; ") } }
+        ),
+        ("trend", { $0.trend?.rawValue }),
+        ("gap_change", { $0.gapChange?.rawValue }),
+        ("goal_status", { $0.goalStatus?.text }),
+    ]
 
     /// One change.
     public struct Change: Sendable, Equatable {

@@ -5,7 +5,7 @@ import Results
 // `migrations`, never an edit of an entry already released: SQLite applies them through GRDB's
 // `DatabaseMigrator` (by name), PostgreSQL through its `schema_version` table (by number).
 //
-// When a record gains a field (comparison, trend, gap_change, goal_status, benchmark value):
+// When a record gains a field (as the judgements did, in `v3-judgements`):
 // 1. append a migration adding its column (`ALTER TABLE results ADD COLUMN comparison TEXT`, both dialects);
 // 2. add the column to `resultColumns`, its value to `bind(_:to:)` and its reading to `record(texts:integer:real:)`;
 // 3. name the field in `HistoryDiff.wordFields` if a change of word should show in `history diff`.
@@ -88,14 +88,29 @@ public enum StoreSchema {
                 "ALTER TABLE runs ADD COLUMN records INTEGER NOT NULL DEFAULT 0",
                 "UPDATE runs SET records = (SELECT count(*) FROM results WHERE results.run_id = runs.id)",
             ]),
+        Migration(
+            name: "v3-judgements",
+            sqlite: judgementColumns.map { "ALTER TABLE results ADD COLUMN \($0.name) \($0.real ? "REAL" : "TEXT")" },
+            postgres: judgementColumns.map {
+                "ALTER TABLE results ADD COLUMN \($0.name) \($0.real ? "DOUBLE PRECISION" : "TEXT")"
+            }),
+    ]
+
+    /// The judgement columns of `results` (METHODS.md §11, §12; migration `v3-judgements`): the first
+    /// comparison as `results.csv` shows it, the trend, gap change and goal status, and the further
+    /// comparisons of a record compared with several benchmarks (`encode(comparisons:)`).
+    static let judgementColumns: [(name: String, real: Bool)] = [
+        ("benchmark_code", false), ("benchmark_value", true), ("comparison", false), ("comparison_method", false),
+        ("trend", false), ("gap_change", false), ("goal_status", false), ("further_comparisons", false),
     ]
 
     /// The columns of `results`, in insert order (`run_id` first).
-    public static let resultColumns = [
-        "run_id", "indicator_id", "indicator_name", "method", "area_code", "area_name", "area_type", "sex", "age",
-        "period_first", "period_last", "period_label", "imd_edition", "scheme", "quantile", "measure", "value", "limits",
-        "count", "denominator", "note",
-    ]
+    public static let resultColumns =
+        [
+            "run_id", "indicator_id", "indicator_name", "method", "area_code", "area_name", "area_type", "sex", "age",
+            "period_first", "period_last", "period_label", "imd_edition", "scheme", "quantile", "measure", "value", "limits",
+            "count", "denominator", "note",
+        ] + judgementColumns.map(\.name)
 
     /// The columns of `runs` the stores read and write, `id` first.
     static let runColumns = [
@@ -133,6 +148,31 @@ public enum StoreSchema {
         return x.description
     }
 
+    // MARK: - Comparisons after the first
+
+    /// The comparisons as stored in `further_comparisons`: `code,value,word,method` each, joined by
+    /// `;` (the value empty where missing): `E92000001,78.4,worse,ci95;E12000002,79.1,similar,ci95`.
+    public static func encode(comparisons: [RecordComparison]) -> String {
+        comparisons.map { c in
+            [
+                c.benchmarkCode, c.benchmarkValue.map { $0.isFinite ? $0.description : "" } ?? "", c.outcome.rawValue,
+                c.method.rawValue,
+            ]
+            .joined(separator: ",")
+        }.joined(separator: ";")
+    }
+
+    /// The comparisons written by `encode(comparisons:)`; entries that do not parse are left out.
+    public static func decode(comparisons text: String) -> [RecordComparison] {
+        text.split(separator: ";").compactMap { entry in
+            let parts = entry.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4, let outcome = ComparisonOutcome(rawValue: parts[2]),
+                let method = ComparisonMethod(rawValue: parts[3])
+            else { return nil }
+            return RecordComparison(benchmarkCode: parts[0], benchmarkValue: Double(parts[1]), outcome: outcome, method: method)
+        }
+    }
+
     // MARK: - Records as rows
 
     /// A record's fields in `resultColumns` order after `run_id`, handed to `binder` one by one
@@ -158,6 +198,16 @@ public enum StoreSchema {
         binder.real(r.count)
         binder.real(r.denominator)
         binder.optionalText(r.note)
+        let first = r.comparison
+        binder.optionalText(first?.benchmarkCode)
+        binder.real(first?.benchmarkValue)
+        binder.optionalText(first?.outcome.rawValue)
+        binder.optionalText(first?.method.rawValue)
+        binder.optionalText(r.trend?.rawValue)
+        binder.optionalText(r.gapChange?.rawValue)
+        binder.optionalText(r.goalStatus?.text)
+        let further = r.comparisons?.dropFirst() ?? []
+        binder.optionalText(further.isEmpty ? nil : encode(comparisons: Array(further)))
     }
 
     /// The select list reading a record back (`resultColumns` after `run_id`, `run_id` last).
@@ -179,13 +229,33 @@ public enum StoreSchema {
         guard let first = integer(8), let last = integer(9) else { return bad(8, texts(8)) }
         guard let scheme = DeprivationScheme(rawValue: texts(12) ?? "") else { return bad(12, texts(12)) }
         guard let measure = Measure(rawValue: texts(14) ?? "") else { return bad(14, texts(14)) }
-        return .success(
-            ResultRecord(
-                indicator: IndicatorLabel(id: texts(0) ?? "", name: texts(1) ?? ""), method: method,
-                area: AreaLabel(code: texts(3) ?? "", name: texts(4) ?? "", type: type), sex: sex, age: texts(7) ?? "",
-                period: Period(first: first, last: last), imdEdition: texts(11) ?? "", scheme: scheme,
-                quantile: texts(13) ?? "", measure: measure, value: real(15),
-                limits: decode(limits: texts(16) ?? "[]"), count: real(17), denominator: real(18), note: texts(19)))
+        var record = ResultRecord(
+            indicator: IndicatorLabel(id: texts(0) ?? "", name: texts(1) ?? ""), method: method,
+            area: AreaLabel(code: texts(3) ?? "", name: texts(4) ?? "", type: type), sex: sex, age: texts(7) ?? "",
+            period: Period(first: first, last: last), imdEdition: texts(11) ?? "", scheme: scheme,
+            quantile: texts(13) ?? "", measure: measure, value: real(15),
+            limits: decode(limits: texts(16) ?? "[]"), count: real(17), denominator: real(18), note: texts(19))
+        // The judgements (NULL in rows written before `v3-judgements`).
+        if let word = texts(22) {
+            guard let outcome = ComparisonOutcome(rawValue: word) else { return bad(22, word) }
+            guard let method = ComparisonMethod(rawValue: texts(23) ?? "") else { return bad(23, texts(23)) }
+            record.comparisons =
+                [RecordComparison(benchmarkCode: texts(20) ?? "", benchmarkValue: real(21), outcome: outcome, method: method)]
+                + decode(comparisons: texts(27) ?? "")
+        }
+        if let word = texts(24) {
+            guard let trend = TrendMarker(rawValue: word) else { return bad(24, word) }
+            record.trend = trend
+        }
+        if let word = texts(25) {
+            guard let change = GapChangeVerdict(rawValue: word) else { return bad(25, word) }
+            record.gapChange = change
+        }
+        if let text = texts(26) {
+            guard let status = RecordGoalStatus(text: text) else { return bad(26, text) }
+            record.goalStatus = status
+        }
+        return .success(record)
     }
 
     /// The WHERE clause of a filter with `?`-style placeholders made by `placeholder(n)` (1-based), and its values.

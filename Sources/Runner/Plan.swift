@@ -59,6 +59,39 @@ public struct Plan: Sendable {
     public var history: String? = nil
     /// Where `history` is written in the plan.
     public var historyLocation = PlanLocation.file
+    /// The benchmarks an indicator with a polarity is compared with (`benchmarks:`), in plan order
+    /// (METHODS.md §11).
+    public var benchmarks: [BenchmarkSpec] = []
+    /// The comparison rule of indicators that name none (`comparison:`; default `ci95`).
+    public var comparison: ComparisonMethod = .ci95
+}
+
+/// The kinds of benchmark a plan computes from its own inputs (`benchmarks: [england, region, icb]`).
+public enum BenchmarkKind: String, Sendable, CaseIterable {
+    /// England as a whole.
+    case england
+    /// The region of each area (none for England).
+    case region
+    /// The integrated care board of each area (only where the lookups know it: Cheshire and Merseyside).
+    case icb
+}
+
+/// One entry of `benchmarks:`: its kind and where it is written.
+public struct BenchmarkSpec: Sendable, Equatable {
+    /// England, the area's region or its ICB.
+    public var kind: BenchmarkKind
+    /// Where the entry is written.
+    public var location: PlanLocation
+}
+
+/// An indicator's goal as the plan writes it (`goal: {baseline: 2022, target: {reduce_gap_by: 20%}, by: 2028}`).
+public struct GoalSpec: Sendable, Equatable {
+    /// The calendar year the baseline period ends in.
+    public var baseline: Int
+    /// The target: a value of the gap, or a share of the baseline gap to remove.
+    public var target: Goal.Target
+    /// The year the target should be reached by.
+    public var by: Int
 }
 
 extension Plan {
@@ -215,6 +248,13 @@ public struct IndicatorSpec: Sendable {
     public var measures: [InequalityMeasure]
     /// Fit the SII on the log/logit scale (rates and proportions; default true for them).
     public var siiTransform: Bool
+    /// How a higher value is judged (`polarity:`); nil: the indicator is not judged (no comparisons,
+    /// trends or gap changes).
+    public var polarity: Polarity? = nil
+    /// The comparison rule (`comparison:`); nil: the plan's.
+    public var comparison: ComparisonMethod? = nil
+    /// The goal of the indicator's headline gap (its first inequality measure), or nil.
+    public var goal: GoalSpec? = nil
     /// Where the indicator, and each of its keys, is written.
     public var location: PlanLocation
     /// Locations by key (`numerator`, `denominator`, `input`, `reference`, …).

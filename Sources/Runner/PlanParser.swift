@@ -189,7 +189,7 @@ package struct NodeReader {
 
     static let topKeys = [
         "name", "description", "inputs", "lookups", "geographies", "periods", "seed", "repetitions", "confidence",
-        "indicators", "outputs", "history",
+        "indicators", "outputs", "history", "benchmarks", "comparison",
     ]
 
     mutating func plan(_ root: Node, path: String, inputFiles: [String: String]) -> Plan? {
@@ -262,6 +262,10 @@ package struct NodeReader {
             history =
                 isURL || text.hasPrefix("/") ? text : URL(fileURLWithPath: folder).appendingPathComponent(text).standardized.path
         }
+        var benchmarks: [BenchmarkSpec] = []
+        if let node = byKey["benchmarks"] { benchmarks = benchmarkList(node) }
+        var comparison = ComparisonMethod.ci95
+        if let node = byKey["comparison"], let method = comparisonMethod(node, "comparison") { comparison = method }
         var indicators: [IndicatorSpec] = []
         if let node = required("indicators"), let list = node.sequence {
             for item in list {
@@ -281,12 +285,15 @@ package struct NodeReader {
                 seen[spec.id] = spec.keyLocations["id"] ?? spec.location
             }
         }
+        for spec in indicators {
+            checkJudgements(spec, planComparison: comparison, comparisonLocation: location(byKey["comparison"]))
+        }
         return Plan(
             path: path, name: name, inputs: inputs, imd: imd, imdLocation: imdLocation, lookupFiles: lookupFiles,
             geographies: geographies,
             periods: periods, seed: seed, repetitions: repetitions, repetitionsLocation: repetitionsLocation,
             indicators: indicators, areaTables: areaTables, report: report, history: history,
-            historyLocation: location(byKey["history"]))
+            historyLocation: location(byKey["history"]), benchmarks: benchmarks, comparison: comparison)
     }
 
     static func describe(_ key: String) -> String {
@@ -471,6 +478,7 @@ package struct NodeReader {
     static let indicatorKeys = [
         "id", "name", "method", "input", "numerator", "denominator", "ages", "at_age", "standard", "multiplier",
         "reference", "sexes", "confidence", "deprivation", "inequality", "sii_transform", "healthy", "surveyed",
+        "polarity", "comparison", "goal",
     ]
 
     /// A list of confidence levels (95, 99.8, or with %).
@@ -686,7 +694,152 @@ package struct NodeReader {
             }
             spec.siiTransform = b && (described?.siiTransform ?? false)
         }
+        if let n = values["polarity"], let text = scalar(n, "\(what): polarity") {
+            let names = Polarity.allCases.map(\.rawValue)
+            if let polarity = Polarity(rawValue: text.lowercased()) {
+                spec.polarity = polarity
+            } else {
+                let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
+                error(n, "\(what): polarity '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
+            }
+        }
+        if let n = values["comparison"] { spec.comparison = comparisonMethod(n, "\(what): comparison") }
+        if let n = values["goal"] { spec.goal = goal(n, what) }
         return method == nil ? nil : spec
+    }
+
+    // MARK: Judgements (METHODS.md §11, §12)
+
+    /// `benchmarks: [england, region, icb]`: each kind once.
+    mutating func benchmarkList(_ node: Node) -> [BenchmarkSpec] {
+        guard let list = items(node, "benchmarks") else { return [] }
+        var out: [BenchmarkSpec] = []
+        let names = BenchmarkKind.allCases.map(\.rawValue)
+        for item in list {
+            if item.mapping != nil {
+                error(
+                    item,
+                    "benchmarks: published benchmark values ({file: …}) are not read by this version; name benchmarks the plan's inputs cover: \(names.joined(separator: ", "))"
+                )
+                continue
+            }
+            guard let text = scalar(item, "benchmarks") else { continue }
+            guard let kind = BenchmarkKind(rawValue: text.lowercased()) else {
+                let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
+                error(item, "benchmarks: '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
+                continue
+            }
+            if out.contains(where: { $0.kind == kind }) {
+                error(item, "benchmarks: '\(text)' is given twice")
+                continue
+            }
+            out.append(BenchmarkSpec(kind: kind, location: location(item)))
+        }
+        if list.isEmpty { error(node, "benchmarks: the list is empty; name england, region or icb, or leave the key out") }
+        return out
+    }
+
+    /// `ci95`, `ci95_99_8`, `overlap` or `control_limits`.
+    mutating func comparisonMethod(_ node: Node, _ what: String) -> ComparisonMethod? {
+        guard let text = scalar(node, what) else { return nil }
+        let names = ComparisonMethod.allCases.map(\.rawValue)
+        guard let method = ComparisonMethod(rawValue: text.lowercased()) else {
+            let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
+            error(node, "\(what): '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
+            return nil
+        }
+        return method
+    }
+
+    /// `{baseline: 2022, target: {value: X} | {reduce_gap_by: 20%}, by: 2028}`.
+    mutating func goal(_ node: Node, _ what: String) -> GoalSpec? {
+        let shape = "give goal: {baseline: 2022, target: {reduce_gap_by: 20%}, by: 2028} or target: {value: 8.5}"
+        guard let pairs = mapping(node, "\(what): goal", known: ["baseline", "target", "by"]) else { return nil }
+        var baseline: Int?, by: Int?, target: Goal.Target?
+        for (key, _, value) in pairs {
+            switch key {
+            case "baseline": baseline = integer(value, "\(what): goal.baseline", range: 1900...2199)
+            case "by": by = integer(value, "\(what): goal.by", range: 1900...2199)
+            default:
+                guard let targets = mapping(value, "\(what): goal.target", known: ["value", "reduce_gap_by"]) else { continue }
+                guard targets.count == 1, let only = targets.first else {
+                    // An unknown key is reported already; an empty or doubled target is not.
+                    if targets.count > 1 || (value.mapping?.count ?? 0) == 0 {
+                        error(value, "\(what): goal.target takes one of value or reduce_gap_by")
+                    }
+                    continue
+                }
+                let v = only.value
+                guard let text = scalar(v, "\(what): goal.target.\(only.key)") else { continue }
+                if only.key == "value" {
+                    if let x = Double(text.replacingOccurrences(of: ",", with: "")), x.isFinite {
+                        target = .value(x)
+                    } else {
+                        error(v, "\(what): goal.target.value '\(text)' is not a number")
+                    }
+                } else {
+                    let digits = text.hasSuffix("%") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text
+                    if let x = Double(digits), x > 0, x <= 100 {
+                        target = .reduceGapBy(x / 100)
+                    } else {
+                        error(
+                            v,
+                            "\(what): goal.target.reduce_gap_by '\(text)' is not a percentage above 0 and at most 100% (e.g. 20%)"
+                        )
+                    }
+                }
+            }
+        }
+        for (key, found) in [("baseline", baseline != nil), ("target", target != nil), ("by", by != nil)]
+        where !found && !pairs.contains(where: { $0.key == key }) {
+            error(node, "\(what): goal needs \(key); \(shape)")
+        }
+        guard let baseline, let by, let target else { return nil }
+        guard by > baseline else {
+            error(node, "\(what): goal.by \(by) must come after its baseline \(baseline)")
+            return nil
+        }
+        return GoalSpec(baseline: baseline, target: target, by: by)
+    }
+
+    /// The rules a judged indicator must meet: the levels its comparison uses, control limits only
+    /// for DSRs and proportions, and a goal only on an indicator with a gap.
+    mutating func checkJudgements(_ spec: IndicatorSpec, planComparison: ComparisonMethod, comparisonLocation: PlanLocation) {
+        let what = "indicator '\(spec.id)'"
+        let method = spec.comparison ?? planComparison
+        let at = spec.keyLocations["comparison"] ?? spec.keyLocations["polarity"] ?? comparisonLocation
+        if spec.polarity != nil {
+            let described = MethodDescription.of(spec.method)
+            switch method {
+            case .ci95, .overlap:
+                if !spec.levels.contains(.ninetyFive) {
+                    error(at, "\(what): comparison \(method.rawValue) uses the 95% limits: add 95 to confidence")
+                }
+            case .ci95And99_8:
+                if !spec.levels.contains(.ninetyFive) || !spec.levels.contains(ConfidenceLevel(99.8)!) {
+                    error(at, "\(what): comparison ci95_99_8 uses the 95% and 99.8% limits: confidence needs [95, 99.8]")
+                }
+            case .controlLimits:
+                if spec.method != .dsr && spec.method != .proportion {
+                    error(
+                        at,
+                        "\(what): control_limits are for DSRs and proportions (METHODS.md §11), not \(described.title); use ci95, ci95_99_8 or overlap"
+                    )
+                }
+            }
+        }
+        if spec.polarity == nil, let given = spec.keyLocations["comparison"] {
+            error(
+                given,
+                "\(what): comparison applies to an indicator with a polarity: add polarity: high_is_good, low_is_good, neutral or not_applicable"
+            )
+        }
+        if spec.goal != nil && spec.measures.isEmpty {
+            error(
+                spec.keyLocations["goal"] ?? spec.location,
+                "\(what): a goal is set on the indicator's gap, and it has none: add inequality: [sii, …] (the goal applies to the first)"
+            )
+        }
     }
 }
 

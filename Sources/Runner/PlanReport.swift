@@ -74,7 +74,27 @@ public enum PlanReport {
                             ? " (SII value type \(s.valueType.rawValue)\(s.siiTransform ? ", on the \(s.valueType == .proportion ? "logit" : "log") scale" : ""))"
                             : ""))
             }
+            if let polarity = s.polarity {
+                words.append(
+                    "judged (\(polarity.rawValue)): compared by \((s.comparison ?? plan.comparison).rawValue), trends and gap changes"
+                )
+            }
+            if let goal = s.goal, let measure = s.measures.first {
+                let target: String
+                switch goal.target {
+                case .value(let v): target = "\(measure.rawValue) of \(CSVWriter.format(v))"
+                case .reduceGapBy(let share): target = "\(measure.rawValue) \(CSVWriter.format(share * 100))% smaller"
+                }
+                words.append("goal \(target) by \(goal.by) from \(goal.baseline)")
+            }
             lines.append("indicator \(s.id) \"\(s.name)\": " + words.joined(separator: "; "))
+        }
+        if !resolved.benchmarks.isEmpty {
+            let used = resolved.benchmarkAreas.map { resolved.areas[$0] }
+            lines.append(
+                "benchmarks (\(plan.benchmarks.map(\.kind.rawValue).joined(separator: ", "))): "
+                    + used.map { "\($0.type.rawValue) \($0.code) \($0.name)" }.joined(separator: "; ")
+                    + "; computed first, from the plan's inputs")
         }
         for note in resolved.skipped { lines.append("not computed: \(note)") }
         lines.append(

@@ -23,6 +23,14 @@ public struct PlanArea: Sendable, Equatable {
     public var label: AreaLabel { AreaLabel(code: code, name: name, type: type) }
 }
 
+/// A benchmark of a plan area: which kind, and the benchmark area (an index into `ResolvedPlan.areas`).
+public struct AreaBenchmark: Sendable, Equatable {
+    /// England, the region or the ICB.
+    public var kind: BenchmarkKind
+    /// Index into `ResolvedPlan.areas`.
+    public var area: Int
+}
+
 /// One pass over an input file: the two count columns it sums, and the bands it sums into.
 public struct AggregationSource: Sendable {
     /// The input.
@@ -92,6 +100,19 @@ public struct ResolvedPlan: Sendable {
     public var streamCount: Int
     /// The IMD file to read (`imd2019` or a resolved path).
     public var imd: String
+    /// Each area's benchmarks (parallel to `areas`), in the plan's benchmark order; empty when no
+    /// indicator has a polarity. A benchmark area the geographies do not name is computed too,
+    /// after the plan's own areas (so their jobs and SII streams keep their places).
+    public var benchmarks: [[AreaBenchmark]] = []
+
+    /// The areas some area is compared with, ascending.
+    public var benchmarkAreas: [Int] { Set(benchmarks.flatMap { $0.map(\.area) }).sorted() }
+
+    /// The jobs of the benchmark areas, ascending: computed first, since every comparison needs them.
+    public var benchmarkJobs: [Int] {
+        let areas = Set(benchmarkAreas)
+        return jobs.filter { areas.contains($0.area) }.map(\.index)
+    }
 
     /// Checks `plan` against `geography` and the inputs' headers and expands it into jobs.
     ///
@@ -132,7 +153,8 @@ private struct Resolver {
     static let england = AreaResolver.england
 
     mutating func run() -> ResolvedPlan {
-        let areas = expandAreas()
+        var areas = expandAreas()
+        let benchmarks = benchmarksOfAreas(&areas)
         var imd = plan.imd
         if imd.lowercased() != "imd2019" {
             if !imd.hasPrefix("/") {
@@ -222,7 +244,56 @@ private struct Resolver {
         }
         return ResolvedPlan(
             plan: plan, areas: areas, sources: sources, indicators: indicators, jobs: jobs, skipped: skipped,
-            levels: levels, streamCount: stream, imd: imd)
+            levels: levels, streamCount: stream, imd: imd, benchmarks: benchmarks)
+    }
+
+    // MARK: Benchmarks
+
+    /// Each area's benchmarks in plan order, appending benchmark areas the geographies lack to `areas`.
+    ///
+    /// England has no region or ICB, a region no ICB, and an area is never its own benchmark; an
+    /// area whose local authorities lie in several regions (or ICBs), or in none the lookups know,
+    /// has no benchmark of that kind.
+    func benchmarksOfAreas(_ areas: inout [PlanArea]) -> [[AreaBenchmark]] {
+        guard !plan.benchmarks.isEmpty, plan.indicators.contains(where: { $0.polarity != nil }) else { return [] }
+        let resolver = AreaResolver(geography: geography)
+        var out: [[AreaBenchmark]] = []
+        // A benchmark area added here has benchmarks of its own (an ICB its region, a region England),
+        // so the loop runs on over what it appends; it ends, since each step goes to a wider area.
+        var a = 0
+        while a < areas.count {
+            let area = areas[a]
+            a += 1
+            var list: [AreaBenchmark] = []
+            for spec in plan.benchmarks {
+                let code: String?
+                switch spec.kind {
+                case .england:
+                    code = Self.england.code
+                case .region:
+                    let regions = Set(area.authorities.map { geography.localAuthorities[$0].region })
+                    code =
+                        area.type == .england || regions.count != 1
+                        ? nil : regions.first.flatMap { $0 }.map { geography.regions[$0].code }
+                case .icb:
+                    let icbs = Set(area.authorities.map { geography.localAuthorities[$0].icb })
+                    code =
+                        [.england, .region].contains(area.type) || icbs.count != 1
+                        ? nil : icbs.first.flatMap { $0 }.map { geography.icbs[$0].code }
+                }
+                guard let code, let benchmark = resolver.area(code: code), benchmark.code != area.code else { continue }
+                let index: Int
+                if let found = areas.firstIndex(where: { $0.code == benchmark.code && $0.type == benchmark.type }) {
+                    index = found
+                } else {
+                    areas.append(benchmark)
+                    index = areas.count - 1
+                }
+                list.append(AreaBenchmark(kind: spec.kind, area: index))
+            }
+            out.append(list)
+        }
+        return out
     }
 
     /// The index of the pass over `input` summing `numerator` and `denominator`, added if new.

@@ -136,6 +136,7 @@ public final class AggregatedRun: @unchecked Sendable {
                 if let i = smallAreas?.smallAreas.firstIndex(of: la), let note = smallAreas?.notes[i] { warnings.append(note) }
             }
         }
+        try Self.checkBenchmarkCoverage(prepared, cubes: cubes)
         clock.lap("aggregate")
         self.cubes = cubes
         self.warnings = warnings
@@ -167,15 +168,28 @@ public final class AggregatedRun: @unchecked Sendable {
         let window = max(64, request.threads * 64)
         var start = range.lowerBound
         let context = self.context
-        let pipe = ConsumerPipe(outputs)
         let started = DispatchTime.now().uptimeNanoseconds
+        // The benchmark areas' jobs first: every comparison needs their records. Kept, so each job
+        // still runs once (its SII streams are fixed by its index, so the records are the same).
+        var early: [Int: [ResultRecord]] = [:]
+        let benchmarkJobs = outputs.benchmarkJobs
+        if !benchmarkJobs.isEmpty {
+            let computed = try parallelMap(count: benchmarkJobs.count, threads: request.threads) { i throws(RunnerError) in
+                try JobComputation.run(jobs[benchmarkJobs[i]], context: context)
+            }
+            for (job, records) in zip(benchmarkJobs, computed) where range.contains(job) { early[job] = records }
+            outputs.primeBenchmarks(Array(computed.joined()))
+        }
+        let kept = early
+        let pipe = ConsumerPipe(outputs)
         do throws(RunnerError) {
             while start < range.upperBound {
                 report(RunProgress(stage: "compute", done: start - range.lowerBound, total: range.count))
                 let end = min(start + window, range.upperBound)
                 let slice = Array(jobs[start..<end])
                 let computed = try parallelMap(count: slice.count, threads: request.threads) { i throws(RunnerError) in
-                    try JobComputation.run(slice[i], context: context)
+                    if let records = kept[slice[i].index] { return records }
+                    return try JobComputation.run(slice[i], context: context)
                 }
                 try pipe.send(Array(computed.joined()))
                 start = end
@@ -217,6 +231,9 @@ public final class RunOutputs: @unchecked Sendable {
     private let staging: String
     private let longTable = LongTableConsumer()
     private let consumers: [any ResultConsumer]
+    /// The judgements (comparisons, trends, gap changes, goals) between the jobs and the consumers;
+    /// nil when no indicator is judged, and for a shard (a merge judges its shards' records).
+    let judgement: JudgementStage?
     private var files: [WrittenFile] = []
     /// Records handed to the consumers.
     public private(set) var records = 0
@@ -237,6 +254,7 @@ public final class RunOutputs: @unchecked Sendable {
         if prepared.plan.areaTables { consumers.append(AreaTablesConsumer()) }
         consumers += prepared.request.consumers(prepared.plan)
         self.consumers = consumers
+        judgement = JudgementStage(prepared.resolved)
     }
 
     /// Only `consumers`, none of the run's own outputs (a shard writes its shard file and nothing else).
@@ -244,6 +262,7 @@ public final class RunOutputs: @unchecked Sendable {
         self.prepared = prepared
         self.staging = staging
         self.consumers = consumers
+        judgement = nil
     }
 
     /// Opens every consumer.
@@ -260,8 +279,23 @@ public final class RunOutputs: @unchecked Sendable {
         }
     }
 
-    /// Hands records, in job order, to every consumer.
+    /// Hands records, in job order, to every consumer (through the judgements, when the plan has any).
     public func consume(_ batch: [ResultRecord]) throws(RunnerError) {
+        try emit(judgement?.take(batch) ?? batch)
+    }
+
+    /// The benchmark areas' jobs (ascending) whose records `primeBenchmarks` needs before any
+    /// other record; empty when nothing is compared or they have been given.
+    public var benchmarkJobs: [Int] {
+        guard let judgement, !judgement.primed else { return [] }
+        return judgement.benchmarkJobs
+    }
+
+    /// Gives the judgements the benchmark areas' records (others among `records` are ignored).
+    public func primeBenchmarks(_ records: [ResultRecord]) { judgement?.prime(records) }
+
+    private func emit(_ batch: [ResultRecord]) throws(RunnerError) {
+        guard !batch.isEmpty else { return }
         records += batch.count
         do {
             for consumer in consumers { try consumer.consume(batch) }
@@ -296,6 +330,7 @@ public final class RunOutputs: @unchecked Sendable {
         let request = prepared.request, resolved = prepared.resolved
         let report = request.progress ?? { _ in }
         let t0 = DispatchTime.now().uptimeNanoseconds
+        if let judgement { try emit(judgement.finish()) }
         do {
             for consumer in consumers { files += try consumer.finish() }
         } catch {
@@ -366,6 +401,56 @@ public final class RunOutputs: @unchecked Sendable {
 }
 
 extension AggregatedRun {
+    /// Stops the run when an input of a judged indicator has no rows for some local authority of a
+    /// benchmark area: the benchmark's value would be that of the part the input covers, and every
+    /// comparison with it wrong. A plan error at the benchmark's entry (exit 78), as the plan asks
+    /// for what the input cannot give.
+    ///
+    /// - Complexity: O(local authorities of the benchmarks × their cells × the plan's years), once per input.
+    static func checkBenchmarkCoverage(_ prepared: PreparedRun, cubes: [CountCube]) throws(RunnerError) {
+        let resolved = prepared.resolved, plan = prepared.plan
+        guard !resolved.benchmarks.isEmpty, let first = plan.periods.map(\.first).min(),
+            let last = plan.periods.map(\.last).max()
+        else { return }
+        var issues: [PlanIssue] = []
+        let sources = Set(resolved.indicators.filter { $0.spec.polarity != nil }.map(\.source)).sorted()
+        for s in sources {
+            let cube = cubes[s], input = resolved.sources[s].input
+            let columns = cube.columns(years: first...last)
+            var population = [Double](repeating: 0, count: cube.bandCount), events = population
+            func hasRows(_ la: Int) -> Bool {
+                var rows = 0.0
+                population.withUnsafeMutableBufferPointer { p in
+                    events.withUnsafeMutableBufferPointer { e in
+                        for g in cube.groupsOfAuthority[la] where rows == 0 {
+                            cube.add(
+                                group: Int(g), columns: columns, sexes: [0, 1], population: p.baseAddress!,
+                                events: e.baseAddress!, rows: &rows)
+                        }
+                    }
+                }
+                return rows > 0
+            }
+            var checked: Set<Int> = []
+            for list in resolved.benchmarks {
+                for benchmark in list where checked.insert(benchmark.area).inserted {
+                    let area = resolved.areas[benchmark.area]
+                    let missing = area.authorities.filter { !hasRows($0) }
+                    guard let example = missing.first else { continue }
+                    let la = prepared.geography.localAuthorities[example]
+                    let at = plan.benchmarks.first { $0.kind == benchmark.kind }?.location ?? .file
+                    issues.append(
+                        PlanIssue(
+                            file: plan.path, line: at.line, column: at.column,
+                            message:
+                                "benchmarks: \(benchmark.kind.rawValue): input \(input.name) (\(input.file)) has no rows for \(missing.count) of the \(area.authorities.count) local authorities of \(area.name) (\(area.code)), e.g. \(la.name) (\(la.code)); the benchmark cannot be computed from it, so nothing is compared with it. Remove \(benchmark.kind.rawValue) from benchmarks, or give an input that covers \(area.name)"
+                        ))
+                }
+            }
+        }
+        if !issues.isEmpty { throw .plan(issues) }
+    }
+
     /// The rejects files written into `staging`.
     func rejectFiles(staging: String) -> [String] {
         prepared.resolved.sources.filter { $0.input.onError == .reject }.map { "rejects-\($0.input.name).csv" }

@@ -87,6 +87,17 @@ public enum ShardMerger {
             var committed = false
             defer { if !committed { outputs.rollback() } }
             let t0 = Date()
+            // The benchmark areas' records first, as `run` computes them first: the judgements need them.
+            let benchmarkJobs = outputs.benchmarkJobs
+            for (path, header, _) in headers where benchmarkJobs.contains(where: header.jobs.contains) {
+                let contents: ShardFile.Contents
+                do {
+                    contents = try ShardFile.read(path)
+                    for i in 0..<contents.batchCount { outputs.primeBenchmarks(try contents.batch(i)) }
+                } catch {
+                    throw .output(path: path, reason: error.description)
+                }
+            }
             for (path, header, records) in headers {
                 let contents: ShardFile.Contents
                 do {

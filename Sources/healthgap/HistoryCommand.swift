@@ -126,7 +126,8 @@ extension HistoryCommand {
             discussion: """
                 One row per change: new_period, removed_period, revised (a value that moved by at least half a \
                 unit in its 4th significant figure), now_suppressed, no_longer_suppressed, new_record, \
-                removed_record. Columns: change, indicator_id, area_code, area_name, sex, age, period, \
+                removed_record, and comparison_changed, trend_changed, gap_change_changed, goal_status_changed \
+                (a judgement whose word changed; a comparison is written CODE WORD per benchmark). Columns: change, indicator_id, area_code, area_name, sex, age, period, \
                 deprivation_scheme, quantile, measure, from, to.
                 """)
 

@@ -67,7 +67,11 @@ struct ReportCommand: ParsableCommand {
         do {
             let reader = try CSVReader(path: path)
             let levels = ResultsCSV.levels(header: reader.header.names)
-            guard reader.header.names == ResultsCSV.longHeader(levels: levels) else {
+            // A results.csv written before the judgement columns reads too.
+            guard
+                reader.header.names == ResultsCSV.longHeader(levels: levels)
+                    || reader.header.names == ResultsCSV.legacyLongHeader(levels: levels)
+            else {
                 throw ReportInputError.badData(path: path, line: 1, reason: "not a results.csv header")
             }
             try reader.forEachRow { row in

@@ -38,7 +38,8 @@ enum GoldenFixture {
         return path
     }
 
-    /// A small England-shaped plan: England, two regions, local authorities, every method.
+    /// A small England-shaped plan: England, two regions, local authorities, every method; each
+    /// local authority compared with its region by every comparison rule and every polarity.
     static let englandPlan: String = {
         _ = englandCounts
         let text = """
@@ -58,6 +59,8 @@ enum GoldenFixture {
             seed: 11
             repetitions: 1000
             confidence: [95, 99.8]
+            benchmarks: [region]
+            comparison: ci95_99_8
             indicators:
               - id: le_birth
                 name: Life expectancy at birth
@@ -66,6 +69,7 @@ enum GoldenFixture {
                 denominator: population
                 deprivation: [local_deciles, national_deciles, national_quintiles, core20]
                 inequality: [sii, rii, absolute_range]
+                polarity: high_is_good
               - id: le_65
                 method: life_expectancy
                 numerator: deaths
@@ -74,6 +78,8 @@ enum GoldenFixture {
                 sexes: [Female]
                 deprivation: [national_quintiles]
                 inequality: [sii]
+                polarity: high_is_good
+                goal: {baseline: 2020, target: {value: 1.5}, by: 2023}
               - id: u75
                 method: dsr
                 numerator: deaths
@@ -82,6 +88,8 @@ enum GoldenFixture {
                 sexes: [Male, Female, Persons]
                 deprivation: [local_deciles, national_quintiles, core20]
                 inequality: [sii, rii, absolute_range, relative_range]
+                polarity: low_is_good
+                comparison: control_limits
               - id: crude_all
                 method: crude_rate
                 numerator: deaths
@@ -90,6 +98,8 @@ enum GoldenFixture {
                 deprivation: [national_deciles]
                 inequality: [sii, rii, absolute_range, relative_range]
                 sii_transform: false
+                polarity: neutral
+                comparison: overlap
               - id: isr_all
                 method: isr
                 numerator: deaths
@@ -97,6 +107,7 @@ enum GoldenFixture {
                 reference: all
                 sexes: [Persons]
                 deprivation: [national_quintiles]
+                polarity: not_applicable
 
             """
         let path = folder.appendingPathComponent("england-plan.yaml").path

@@ -29,7 +29,7 @@ import _TestSupport
         let header = String(decoding: results.prefix { $0 != 0x0A }, as: UTF8.self)
         #expect(
             header
-                == "indicator_id,indicator,method,area_code,area_name,area_type,sex,age,period,imd_edition,deprivation_scheme,quantile,measure,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,count,denominator,note"
+                == "indicator_id,indicator,method,area_code,area_name,area_type,sex,age,period,imd_edition,deprivation_scheme,quantile,measure,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,count,denominator,note,benchmark_code,benchmark_value,comparison,comparison_method,trend,gap_change,goal_status"
         )
         #expect(first["tables/place_knowsley_by-local-decile.csv"] != nil)
         #expect(first["tables/icb_nhs-cheshire-and-merseyside_by-national-quintile.csv"] != nil)

@@ -94,6 +94,31 @@ enum ShardFixture {
         #expect(want == got, "differs from the recorded unsharded run: \(want.symmetricDifference(got).sorted())")
     }
 
+    @Test func aJudgedPlanWhoseBenchmarkComesLastMergesIntoTheBytesOfAnUnshardedRun() throws {
+        // The Places are compared with the ICB, whose jobs come after theirs (it is not among the
+        // geographies): the merge must read its records from the last shard before judging the first.
+        let root = ShardFixture.folder("judged")
+        let plan = RunFixture.folder.appendingPathComponent("judged-plan.yaml").path
+        let text = RunFixture.planText.replacingOccurrences(of: "  - icb: E54000008\n", with: "")
+            .replacingOccurrences(of: "seed: 7\n", with: "seed: 7\nbenchmarks: [icb]\ncomparison: ci95_99_8\n")
+            .replacingOccurrences(
+                of: "    inequality: [sii, rii, absolute_range]\n",
+                with: "    inequality: [sii, rii, absolute_range]\n    polarity: high_is_good\n")
+        #expect(text.contains("polarity: high_is_good") && text.contains("benchmarks: [icb]") && !text.contains("icb: E54"))
+        _ = FileManager.default.createFile(atPath: plan, contents: Data(text.utf8))
+        let reference = root + "/reference"
+        let run = try Healthgap.run(["run", plan, "--output", reference, "--threads", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let results = try String(contentsOfFile: reference + "/results.csv", encoding: .utf8)
+        #expect(results.contains(",E54000008,") && results.contains(",ci95_99_8,"))
+        let shards = root + "/shards"
+        for k in 1...3 { try ShardFixture.shard(k, 3, plan: plan, into: shards, threads: 2) }
+        let output = root + "/merged"
+        let merge = try Healthgap.run(["merge", shards, "--output", output])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        try ShardFixture.expectSame(output, reference, "3 shards of a judged plan")
+    }
+
     /// Shards 1/3 and 3/3 of the plan as it is, for the refusal tests.
     static let goodShards: String = {
         let dir = ShardFixture.folder("good")

@@ -41,6 +41,14 @@ struct PostgresResultsStoreTests {
         #expect(HistoryDiff.summary(changes, older: 1, newer: 2) == "run 1 -> run 2: 1 revised, 4 new_period, 1 now_suppressed")
     }
 
+    @Test func judgedRecordsReadBackWithEveryComparison() throws {
+        let store = try Self.emptyStore()
+        defer { store.close() }
+        let night = JudgedHistory.judged(HistoryFixtures.nightTwo, liverpool: .worst, trend: .decreasing)
+        let id = try HistoryFixtures.write(night, to: store, time: 1_000)
+        #expect(try store.records(run: id, filter: RecordFilter()) == night)
+    }
+
     @Test func anUncommittedRunIsInvisibleAndRollsBack() throws {
         let store = try Self.emptyStore()
         try HistoryFixtures.write(HistoryFixtures.nightOne, to: store, time: 1_000)

@@ -43,7 +43,7 @@ import Testing
         let lines = csv.split(separator: "\n").map(String.init)
         #expect(
             lines[0]
-                == "series,run_id,run_time,indicator_id,indicator,method,area_code,area_name,area_type,sex,age,period,imd_edition,deprivation_scheme,quantile,measure,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,count,denominator,note"
+                == "series,run_id,run_time,indicator_id,indicator,method,area_code,area_name,area_type,sex,age,period,imd_edition,deprivation_scheme,quantile,measure,value,lower95_0cl,upper95_0cl,lower99_8cl,upper99_8cl,count,denominator,note,benchmark_code,benchmark_value,comparison,comparison_method,trend,gap_change,goal_status"
         )
         let keyed = lines.dropFirst().map { line -> String in
             let f = line.split(separator: ",", omittingEmptySubsequences: false)

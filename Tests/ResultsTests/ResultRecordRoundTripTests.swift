@@ -80,4 +80,80 @@ import Testing
         let data = try JSONEncoder().encode(records)
         #expect(try JSONDecoder().decode([ResultRecord].self, from: data) == records)
     }
+
+    /// The records judged (issue 11): every comparison word and rule, trend, gap change and goal status.
+    static func judgedRecords() -> [ResultRecord] {
+        records().enumerated().map { k, r in
+            var r = r
+            if k % 5 != 0 {
+                r.comparisons = [
+                    RecordComparison(
+                        benchmarkCode: k % 2 == 0 ? "E92000001" : "E54000008", benchmarkValue: k % 3 == 0 ? nil : Double(k) / 7,
+                        outcome: ComparisonOutcome.allCases[k % ComparisonOutcome.allCases.count],
+                        method: ComparisonMethod.allCases[k % ComparisonMethod.allCases.count])
+                ]
+            }
+            if k % 4 != 0 { r.trend = TrendMarker.allCases[k % TrendMarker.allCases.count] }
+            if k % 3 != 0 { r.gapChange = GapChangeVerdict.allCases[k % GapChangeVerdict.allCases.count] }
+            if k % 2 == 0 {
+                r.goalStatus = RecordGoalStatus(
+                    comparison: ComparisonOutcome.allCases[k % ComparisonOutcome.allCases.count],
+                    trajectory: k % 6 == 0 ? nil : GoalTrajectory.allCases[k % 2])
+            }
+            return r
+        }
+    }
+
+    @Test func judgedRecordsReadBackFromTheLongTable() throws {
+        let records = Self.judgedRecords()
+        var bytes = CSVWriter.encodeRow(ResultsCSV.longHeader(levels: Self.levels))
+        for r in records { ResultsCSV.appendLongRow(r, levels: Self.levels, to: &bytes) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("judged-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let reader = try CSVReader(path: path)
+        #expect(reader.header.names.suffix(7) == ResultsCSV.judgementColumns)
+        var back: [ResultRecord] = []
+        while let row = try reader.nextRow() {
+            back.append(try ResultsCSV.record(fields: (0..<row.count).map { row[$0] }, levels: Self.levels).get())
+        }
+        #expect(back == records)
+        #expect(back.contains { $0.goalStatus?.text == "not compared, off track" || $0.goalStatus?.trajectory == nil })
+    }
+
+    @Test func aLongTableWithoutJudgementsStillReads() throws {
+        let r = Self.records()[1]
+        var bytes: [UInt8] = []
+        ResultsCSV.appendLongRow(r, levels: Self.levels, to: &bytes)
+        // The row as written before the judgement columns: drop the seven empty fields.
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasSuffix(",,,,,,,\n"))
+        let legacy = Data(text.dropLast(8).utf8) + Data("\n".utf8)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("legacy-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = FileManager.default.createFile(
+            atPath: path, contents: Data(CSVWriter.encodeRow(ResultsCSV.legacyLongHeader(levels: Self.levels))) + legacy)
+        let reader = try CSVReader(path: path)
+        let row = try #require(try reader.nextRow())
+        #expect(try ResultsCSV.record(fields: (0..<row.count).map { row[$0] }, levels: Self.levels).get() == r)
+    }
+
+    @Test func aJudgementThatIsNotAWordNamesItsColumn() throws {
+        var bytes: [UInt8] = []
+        var r = Self.records()[0]
+        (r.indicator.name, r.area.name, r.note, r.trend) = ("Life expectancy", "Liverpool", nil, .increasing)
+        ResultsCSV.appendLongRow(r, levels: Self.levels, to: &bytes)
+        var fields = String(decoding: bytes.dropLast(), as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+            .map(String.init)
+        #expect(fields.count == 14 + 4 + 3 + 7)
+        fields[fields.count - 3] = "increasing sharply"
+        #expect(
+            ResultsCSV.record(fields: fields, levels: Self.levels)
+                == .failure(ResultsCSVError(column: "trend", value: "increasing sharply")))
+        fields[fields.count - 3] = ""
+        fields[fields.count - 1] = "better, on course"
+        #expect(
+            ResultsCSV.record(fields: fields, levels: Self.levels)
+                == .failure(ResultsCSVError(column: "goal_status", value: "better, on course")))
+    }
 }
