@@ -88,13 +88,18 @@ public enum StoreSchema {
                 "ALTER TABLE runs ADD COLUMN records INTEGER NOT NULL DEFAULT 0",
                 "UPDATE runs SET records = (SELECT count(*) FROM results WHERE results.run_id = runs.id)",
             ]),
+        // A gap decomposition's records name their cause of death (NULL for every other record).
+        Migration(
+            name: "v3-cause",
+            sqlite: ["ALTER TABLE results ADD COLUMN cause TEXT"],
+            postgres: ["ALTER TABLE results ADD COLUMN cause TEXT"]),
     ]
 
     /// The columns of `results`, in insert order (`run_id` first).
     public static let resultColumns = [
         "run_id", "indicator_id", "indicator_name", "method", "area_code", "area_name", "area_type", "sex", "age",
         "period_first", "period_last", "period_label", "imd_edition", "scheme", "quantile", "measure", "value", "limits",
-        "count", "denominator", "note",
+        "count", "denominator", "note", "cause",
     ]
 
     /// The columns of `runs` the stores read and write, `id` first.
@@ -158,6 +163,7 @@ public enum StoreSchema {
         binder.real(r.count)
         binder.real(r.denominator)
         binder.optionalText(r.note)
+        binder.optionalText(r.cause)
     }
 
     /// The select list reading a record back (`resultColumns` after `run_id`, `run_id` last).
@@ -185,7 +191,8 @@ public enum StoreSchema {
                 area: AreaLabel(code: texts(3) ?? "", name: texts(4) ?? "", type: type), sex: sex, age: texts(7) ?? "",
                 period: Period(first: first, last: last), imdEdition: texts(11) ?? "", scheme: scheme,
                 quantile: texts(13) ?? "", measure: measure, value: real(15),
-                limits: decode(limits: texts(16) ?? "[]"), count: real(17), denominator: real(18), note: texts(19)))
+                limits: decode(limits: texts(16) ?? "[]"), count: real(17), denominator: real(18), note: texts(19),
+                cause: texts(20)))
     }
 
     /// The WHERE clause of a filter with `?`-style placeholders made by `placeholder(n)` (1-based), and its values.
