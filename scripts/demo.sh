@@ -3,7 +3,8 @@
 # synthetic counts for the 1,562 LSOAs of Cheshire and Merseyside (healthgap synth: deterministic,
 # with a known deprivation gradient) and the plan Data/plans/cheshire-and-merseyside.yaml run on
 # them: life expectancy, healthy life expectancy, under-75 and all-age mortality by deprivation decile for
-# each Place and the ICB, with SII/RII, gaps and Core20, published into demo/output.
+# each Place and the ICB, with SII/RII, gaps and Core20, and each Place's gap in life expectancy by age and
+# cause of death (most against least deprived fifth), published into demo/output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-.build/release/healthgap}"
@@ -24,8 +25,8 @@ start=$(date +%s.%N)
 mkdir -p demo
 places=E06000049,E06000050,E06000006,E08000011,E08000012,E08000014,E08000013,E06000007,E08000015
 counts=demo/cheshire-and-merseyside-counts.csv
-# (Made again when an older demo/ holds counts without the healthy and surveyed columns.)
-if [ ! -s "$counts" ] || ! head -n 1 "$counts" | grep -q ',healthy,surveyed'; then
+# (Made again when an older demo/ holds counts without the healthy and surveyed columns, or the causes.)
+if [ ! -s "$counts" ] || ! head -n 1 "$counts" | grep -q ',healthy,surveyed,circulatory,cancer,respiratory,digestive,external'; then
   echo "== Synthetic counts for Cheshire and Merseyside, 2013-2022 (healthgap synth) -> $counts"
   "$bin" synth --areas "$places" --years 2013-2022 --seed 1 --output "$counts" \
     --truth demo/cheshire-and-merseyside-truth.csv
@@ -51,10 +52,19 @@ awk -F, 'BEGIN { printf "%-8s %8s %8s %18s %8s\n", "decile", "LE", "HLE", "HLE 9
         printf "SII (years of healthy life, most vs least deprived): %.2f\n", sii }' \
   demo/output/tables/place_liverpool_by-local-decile.csv
 echo
+echo "== Liverpool, what makes up the gap in life expectancy between its most and least deprived fifths, 2020-2022 (same folder, place_liverpool_by-local-quintile.csv)"
+# (A table a gap decomposition writes into has a cause column after age.)
+awk -F, 'BEGIN { printf "%-7s %-12s %8s %8s\n", "sex", "cause", "years", "share" }
+  $1 == "le_gap_birth" && $6 == "2020-2022" && $4 == "all" && $8 == "gap_contribution" { n++; sex[n] = $3; cause[n] = $5; years[n] = $9
+    if ($5 == "all") gap[$3] = $9 }
+  END { for (i = 1; i <= n; i++) printf "%-7s %-12s %8.2f %7.0f%%\n", sex[i], cause[i], years[i], 100 * years[i] / gap[sex[i]] }' \
+  demo/output/tables/place_liverpool_by-local-quintile.csv
+echo
 echo "The tables are in demo/output/ ($(readlink demo/output)):"
 echo "  demo/output/results.csv          every value, SII, RII and gap, one row each (Fingertips-like columns)"
 echo "  demo/output/tables/              one table per area and breakdown, e.g. place_knowsley_by-local-decile.csv,"
-echo "                                   icb_nhs-cheshire-and-merseyside_by-national-decile.csv, place_wirral_core20-vs-rest.csv"
+echo "                                   icb_nhs-cheshire-and-merseyside_by-national-decile.csv, place_wirral_core20-vs-rest.csv,"
+echo "                                   place_liverpool_by-local-quintile.csv (the gap by age and cause)"
 echo "  demo/output/manifest.json        tool version, plan and input SHA-256, seed, rows, timings"
 echo "  demo/output/report/index.html    the report: the ICB overview, a page per Place, methods.html (open in a browser)"
 printf 'Synthetic counts and plan run in %.1f s. Run it again: nothing to do until the plan or inputs change (--force recomputes).\n' \

@@ -95,7 +95,7 @@ enum AggregateOutput {
                         var touched = false
                         for c in columns where !touched {
                             let cell = acc.cells.cell(row: group, column: c)
-                            for sex in sexes where cell[sex * 3 + 2] > 0 { touched = true }
+                            for sex in sexes where cell[sex * acc.sexStride + 2] > 0 { touched = true }
                         }
                         guard touched else { continue }
                         var e = Entry(key: 0, unit: Int32(unit), band: Int16(bandSet), sex: Int16(sexSet), group: Int32(group))

@@ -101,6 +101,10 @@ public struct CountColumns: Sendable, Equatable {
     public var population: String?
     /// Deaths column (default `deaths`).
     public var deaths: String?
+    /// More count columns summed beside population and deaths, by name, in this order (deaths by
+    /// cause for a gap decomposition); each must be in the header, with a count of 0 or more on
+    /// every row.
+    public var extra: [String] = []
 
     /// A key or count column's default name and the other names it is found under (case and spaces
     /// ignored): the one list the ingest engine and `plan check` both read.

@@ -5,8 +5,8 @@ import CSVStream
 //
 //   column  = columns[time slot × 256 + output band]   (time slot = year − 1900, or 0 when
 //             neither year nor period is a key; columns are numbered in order of first sight)
-//   cell    = cells[(area group × column capacity + column) × 6 + sex × 3 ...]:
-//             population, deaths, rows
+//   cell    = cells[(area group × column capacity + column) × 2S + sex × S ...]:
+//             population, deaths, rows, then the extra count columns (S = 3 + extras)
 //
 // The area group is the major index, so the rows of one LSOA (a file sorted by LSOA, as most
 // extracts are) hit a few adjacent cache lines. When a new column exceeds the capacity, the matrix
@@ -100,7 +100,8 @@ final class CellAccumulator {
     /// The mutable state of the hot loop, behind a pointer: as stored `var`s of this class, every
     /// row would pay for dynamic exclusivity checks (measured at about a seventh of the run time).
     struct State {
-        /// Sums: area group × (time slot, output band) column × 2 sexes × (population, deaths, rows).
+        /// Sums: area group × (time slot, output band) column × 2 sexes × (population, deaths, rows,
+        /// extra counts…).
         var cells: ColumnMatrix<Double>
         /// Duplicate flags: LSOA × (year slot, input band) column, two bits (male, female) per
         /// column, four columns to a byte.
@@ -126,6 +127,12 @@ final class CellAccumulator {
     private let lookup: LSOALookup
     private let lsoaColumn: Int, yearColumn: Int, sexColumn: Int, ageColumn: Int, populationColumn: Int,
         deathsColumn: Int
+    /// The extra count columns, and a row's values of them while it is checked (added only once
+    /// every field of the row has passed, so a rejected row adds nothing).
+    private let extraColumns: [Int]
+    private let extraValues: UnsafeMutablePointer<Double>
+    /// Sums per sex in a cell: population, deaths, rows and the extra counts.
+    let sexStride: Int
 
     static let bandSlots = AgeBandRegistry.capacity
 
@@ -134,9 +141,13 @@ final class CellAccumulator {
         byTime = plan.byTime
         let keyCount = IngestPlan.yearSlots * Self.bandSlots
         state = .allocate(capacity: 1)
+        extraColumns = plan.extraColumns
+        sexStride = 3 + plan.extraColumns.count
+        extraValues = .allocate(capacity: max(plan.extraColumns.count, 1))
+        extraValues.initialize(repeating: 0, count: max(plan.extraColumns.count, 1))
         state.initialize(
             to: State(
-                cells: ColumnMatrix(rows: max(plan.groupCount, 1), width: 6, keyCount: keyCount, zero: 0),
+                cells: ColumnMatrix(rows: max(plan.groupCount, 1), width: 2 * sexStride, keyCount: keyCount, zero: 0),
                 seen: ColumnMatrix(
                     rows: max(plan.geography.lsoaCount, 1), width: 1, keyCount: keyCount, zero: 0, columnsPerElement: 4)))
         lsoaWords = (plan.geography.lsoaCount + 63) / 64
@@ -163,13 +174,14 @@ final class CellAccumulator {
         yearsSeen.deallocate()
         groupOf.deallocate()
         bandCache.deallocate()
+        extraValues.deallocate()
     }
 
-    /// The sums (population, deaths, rows) of a cell, if its column exists.
+    /// The sums (population, deaths, rows, extra counts) of a cell, if its column exists.
     func sums(group: Int, timeSlot: Int, band: Int, sex: Int) -> UnsafeMutablePointer<Double>? {
         let cells = state.pointee.cells
         guard let column = cells.existingColumn((byTime ? timeSlot : 0) * Self.bandSlots + band) else { return nil }
-        return cells.cell(row: group, column: column) + sex * 3
+        return cells.cell(row: group, column: column) + sex * sexStride
     }
 
     // MARK: - One row
@@ -196,6 +208,8 @@ final class CellAccumulator {
         let band = try parseBand(row)
         let population = try count(row, populationColumn)
         let deaths = try count(row, deathsColumn)
+        let extras = extraColumns.count
+        for k in 0..<extras { extraValues[k] = try count(row, extraColumns[k]) }
         let group = Int(groupOf[lsoa])
         if group < 0 { throw plan.unavailable(key: -1 - group, lsoa: lsoa, row: row) }
 
@@ -208,10 +222,11 @@ final class CellAccumulator {
         flags.pointee |= bit
 
         let column = state.pointee.cells.column((byTime ? yearSlot : 0) &* Self.bandSlots &+ (band >> 9))
-        let cell = state.pointee.cells.cell(row: group, column: column) + sex &* 3
+        let cell = state.pointee.cells.cell(row: group, column: column) + sex &* sexStride
         cell[0] += population
         cell[1] += deaths
         cell[2] += 1
+        for k in 0..<extras { cell[3 &+ k] += extraValues[k] }
         lsoaSeen[lsoa >> 6] |= 1 << UInt64(lsoa & 63)
         yearsSeen[yearSlot] = true
         state.pointee.accepted &+= 1
@@ -332,7 +347,7 @@ final class CellAccumulator {
             let cells = state.pointee.cells
             for group in 0..<cells.rows {
                 let a = cells.cell(row: group, column: mine), b = theirs.cells.cell(row: group, column: theirColumn)
-                for k in 0..<6 { a[k] += b[k] }
+                for k in 0..<(2 * sexStride) { a[k] += b[k] }
             }
         }
         for w in 0..<lsoaWords { lsoaSeen[w] |= other.lsoaSeen[w] }

@@ -14,9 +14,11 @@ public final class CountCube: @unchecked Sendable {
     package let ingest: IngestPlan
     /// The sums.
     let accumulator: CellAccumulator
-    /// Per group: its local authority, local decile (0: none, the area is too small) and national decile.
+    /// Per group: its local authority, local decile and quintile (0: none, the area is too small)
+    /// and national decile.
     let groupAuthority: [Int32]
     package let groupLocalDecile: [Int8]
+    package let groupLocalQuintile: [Int8]
     package let groupDecile: [Int8]
     /// The groups of each local authority, ascending.
     package let groupsOfAuthority: [[Int32]]
@@ -26,6 +28,8 @@ public final class CountCube: @unchecked Sendable {
     package let parallel: Bool
     /// The number of source bands (20 life-table or 19 ESP2013 bands).
     package let bandCount: Int
+    /// The number of extra count columns summed (`CountColumns.extra`).
+    package let extraCount: Int
 
     /// How the runner reads one input into a cube: its file, columns, bands and bad-row policy.
     public struct Settings: Sendable {
@@ -53,7 +57,7 @@ public final class CountCube: @unchecked Sendable {
 
     /// The keys of a cube's groups, in the order `IngestPlan.groupValues` holds them.
     private enum GroupKey: Int, CaseIterable {
-        case authority, localDecile, nationalDecile
+        case authority, localDecile, localQuintile, nationalDecile
     }
 
     /// Reads and sums `settings.file` into (local authority × local decile × national decile) groups.
@@ -67,7 +71,8 @@ public final class CountCube: @unchecked Sendable {
             let reader = try CSVReader(path: path)
             let plan = try IngestPlan(
                 file: path, header: reader.header, columns: settings.columns, geography: geography,
-                deprivation: deprivation, keys: [.la, .localDecile, .decile, .sex, .ageBand, .year], bands: settings.bands,
+                deprivation: deprivation, keys: [.la, .localDecile, .localQuintile, .decile, .sex, .ageBand, .year],
+                bands: settings.bands,
                 localWithin: .la)
             let (accumulator, read, rejected, parallel) = try CountsAggregation.accumulate(
                 path: path, reader: reader, plan: plan, threads: threads, minimumSize: settings.parallelMinimumBytes,
@@ -79,19 +84,22 @@ public final class CountCube: @unchecked Sendable {
             self.rejected = rejected
             self.parallel = parallel
             bandCount = settings.bands.bands?.count ?? 0
-            var la: [Int32] = [], local: [Int8] = [], decile: [Int8] = []
+            extraCount = settings.columns.extra.count
+            var la: [Int32] = [], local: [Int8] = [], localFifth: [Int8] = [], decile: [Int8] = []
             var byAuthority = [[Int32]](repeating: [], count: geography.localAuthorities.count)
             let width = GroupKey.allCases.count
             for g in 0..<plan.groupCount {
                 let key = { (k: GroupKey) in plan.groupValues[g * width + k.rawValue] }
-                let a = key(.authority), l = key(.localDecile), d = key(.nationalDecile)
+                let a = key(.authority), l = key(.localDecile), q = key(.localQuintile), d = key(.nationalDecile)
                 la.append(a)
                 local.append(Int8(max(l, 0)))
+                localFifth.append(Int8(max(q, 0)))
                 decile.append(Int8(d))
                 byAuthority[Int(a)].append(Int32(g))
             }
             groupAuthority = la
             groupLocalDecile = local
+            groupLocalQuintile = localFifth
             groupDecile = decile
             groupsOfAuthority = byAuthority
         } catch {
@@ -131,13 +139,33 @@ public final class CountCube: @unchecked Sendable {
     ) {
         let bands = bandCount
         let cells = accumulator.cells
+        let stride = accumulator.sexStride
         for (k, c) in columns.enumerated() where c >= 0 {
             let b = k % bands
             let cell = cells.cell(row: g, column: c)
             for sex in sexes {
-                population[b] += cell[sex * 3]
-                events[b] += cell[sex * 3 + 1]
-                rows += cell[sex * 3 + 2]
+                population[b] += cell[sex * stride]
+                events[b] += cell[sex * stride + 1]
+                rows += cell[sex * stride + 2]
+            }
+        }
+    }
+
+    /// Adds group `g`'s sums of the extra count columns over `columns` and `sexes` into `extras`,
+    /// band-major: `extras[band * extraCount + k]` for extra column k.
+    @inline(__always)
+    package func addExtras(
+        group g: Int, columns: [Int], sexes: [Int], extras: UnsafeMutablePointer<Double>
+    ) {
+        let bands = bandCount, count = extraCount
+        guard count > 0 else { return }
+        let cells = accumulator.cells
+        let stride = accumulator.sexStride
+        for (k, c) in columns.enumerated() where c >= 0 {
+            let b = k % bands
+            let cell = cells.cell(row: g, column: c)
+            for sex in sexes {
+                for e in 0..<count { extras[b * count + e] += cell[sex * stride + 3 + e] }
             }
         }
     }

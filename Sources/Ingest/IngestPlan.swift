@@ -10,6 +10,8 @@ package final class IngestPlan: Sendable {
     let file: String
     /// Column indices (from 0) in the counts file.
     let lsoaColumn: Int, yearColumn: Int, sexColumn: Int, ageColumn: Int, populationColumn: Int, deathsColumn: Int
+    /// The extra count columns (`CountColumns.extra`), in order.
+    let extraColumns: [Int]
     /// The number of columns in the header.
     let columnCount: Int
     let geography: Geography
@@ -56,6 +58,7 @@ package final class IngestPlan: Sendable {
         ageColumn = try find(.age)
         populationColumn = try find(.population)
         deathsColumn = try find(.deaths)
+        extraColumns = try columns.extra.map { try header.requireIndex(of: $0) }
         self.geography = geography
         self.deprivation = deprivation
         lookup = LSOALookup(geography.lsoas)

@@ -6,13 +6,15 @@ import NumericCore
 /// `healthgap synth`: a deterministic generator of LSOA × year × sex × age band counts on the real
 /// LSOAs, with a known deprivation gradient in mortality (see `SyntheticSchedule`).
 ///
-/// Output header `lsoa_code,year,sex,age_band,population,deaths,healthy,surveyed`, rows ordered by
-/// LSOA code, year, sex (`Male`, `Female`) and band (`0`, `1-4`, …, `90+`). Each LSOA draws its
-/// deaths from its own xoshiro256** stream (stream i = the seed's generator after i jumps, i = the
-/// LSOA's position in England), so an LSOA's rows do not depend on the areas chosen or on the
-/// thread count. `surveyed` is the population and `healthy` a binomial draw from it at the share in
-/// good health of `SyntheticHealth`, from a second stream per LSOA (its deaths stream after one
-/// long jump), so the first six columns are the same bytes as before the health columns existed.
+/// Output header `lsoa_code,year,sex,age_band,population,deaths,healthy,surveyed,circulatory,cancer,
+/// respiratory,digestive,external`, rows ordered by LSOA code, year, sex (`Male`, `Female`) and band
+/// (`0`, `1-4`, …, `90+`). Each LSOA draws its deaths from its own xoshiro256** stream (stream i =
+/// the seed's generator after i jumps, i = the LSOA's position in England), so an LSOA's rows do
+/// not depend on the areas chosen or on the thread count. `surveyed` is the population and `healthy`
+/// a binomial draw from it at the share in good health of `SyntheticHealth`, from a second stream
+/// per LSOA (its deaths stream after one long jump); the deaths by cause are split from `deaths` as
+/// `SyntheticCauses` says, from a third stream (two long jumps). So the first six columns are the
+/// same bytes as before the health columns existed, and the first eight as before the causes.
 public enum SyntheticCounts {
     /// What to generate.
     public struct Request: Sendable {
@@ -136,15 +138,25 @@ public enum SyntheticCounts {
                 for b in 0..<20 { healthy[(sex * 11 + d) * 20 + b] = health.share(band: b, sex: sex, decile: d) }
             }
         }
+        var causes = [Double](repeating: 0, count: 2 * 11 * 20 * SyntheticCauses.names.count)
+        for sex in 0..<2 {
+            for d in 1...10 {
+                for b in 0..<20 {
+                    let shares = SyntheticCauses.england.shares(band: b, sex: sex, decile: d)
+                    for (c, share) in shares.enumerated() { causes[((sex * 11 + d) * 20 + b) * shares.count + c] = share }
+                }
+            }
+        }
         let context = Context(
             codes: geography.lsoas.codes, decile: deprivation.decileOfLSOA, broad: broad, share: structure.share,
-            rates: rates, healthy: healthy, years: years, streams: streams)
+            rates: rates, healthy: healthy, causes: causes, years: years, streams: streams)
 
         // Generate in blocks of LSOAs on several threads; write blocks in order.
         let blockSize = 64
         let blocks = stride(from: 0, to: lsoas.count, by: blockSize).map { Array(lsoas[$0..<min($0 + blockSize, lsoas.count)]) }
         let sink = try CSVWriter(path: request.output)
-        try sink.write(row: ["lsoa_code", "year", "sex", "age_band", "population", "deaths", "healthy", "surveyed"])
+        try sink.write(
+            row: ["lsoa_code", "year", "sex", "age_band", "population", "deaths", "healthy", "surveyed"] + SyntheticCauses.names)
         let batch = max(1, request.threads) * 4
         var start = 0
         while start < blocks.count {
@@ -222,7 +234,7 @@ public enum SyntheticCounts {
         }
         let context = Context(
             codes: [], decile: [], broad: broad, share: SyntheticAgeStructure.england.share, rates: [], healthy: [],
-            years: Array(years), streams: [])
+            causes: [], years: Array(years), streams: [])
         var out: [Double] = []
         out.reserveCapacity(lsoas.count * years.count * 40)
         for l in lsoas {
@@ -291,6 +303,7 @@ public enum SyntheticCounts {
               "age_share_by_sex_band_broad_group": {"Male": \(shares[0]), "Female": \(shares[1])},
               "mortality": "m = base(band) * exp(gamma * (5.5 - decile) / 4.5 * fade(band)); base = infant (0), child (1-4), else makeham + gompertz_level * exp(gompertz_slope * mid_age) + young_adult_hump * exp(-((mid_age - 22) / 6)^2); fade = 1 to age 65, then falling linearly to 0.4 at 92.5; deaths ~ Poisson(population * m)",
               "health": "\(SyntheticHealth.formula)",
+              "causes": "\(SyntheticCauses.formula)",
               "male": \(sexBlock(schedule.male)),
               "female": \(sexBlock(schedule.female)),
               "truth": [\(truthRows.joined(separator: ", "))]
@@ -311,6 +324,8 @@ public enum SyntheticCounts {
         let rates: [Double]
         /// The share in good health by sex × decile × band, laid out as `rates`.
         let healthy: [Double]
+        /// The five causes' shares of deaths by sex × decile × band × cause.
+        let causes: [Double]
         let years: [Int]
         let streams: [Xoshiro256StarStar]
 
@@ -324,7 +339,7 @@ public enum SyntheticCounts {
         /// The CSV bytes of every row of `lsoas`.
         func generate(lsoas: [Int]) -> [UInt8] {
             var out: [UInt8] = []
-            out.reserveCapacity(lsoas.count * years.count * 40 * 34)
+            out.reserveCapacity(lsoas.count * years.count * 40 * 46)
             let labels = SyntheticCounts.bandLabels.map { Array($0.utf8) }
             let sexes = [Array("Male".utf8), Array("Female".utf8)]
             for l in lsoas {
@@ -332,6 +347,12 @@ public enum SyntheticCounts {
                 // The health columns' own stream, so the deaths drawn are those of the six-column file.
                 var healthRNG = streams[l]
                 healthRNG.longJump()
+                // And the causes' own, so the first eight columns are those of the file without them.
+                var causeRNG = healthRNG
+                causeRNG.longJump()
+                let causeCount = SyntheticCauses.names.count
+                var split: [Int] = []
+                split.reserveCapacity(causeCount)
                 let code = Array(codes[l].utf8)
                 let d = Int(decile[l])
                 for year in years {
@@ -357,6 +378,13 @@ public enum SyntheticCounts {
                             CSVWriter.appendInteger(good, to: &out)
                             out.append(0x2C)
                             CSVWriter.appendInteger(Int(p), to: &out)
+                            let cell = ((sex * 11 + d) * 20 + b) * causeCount
+                            SyntheticCauses.split(
+                                deaths: deaths, shares: causes[cell..<(cell + causeCount)], into: &split, using: &causeRNG)
+                            for k in split {
+                                out.append(0x2C)
+                                CSVWriter.appendInteger(k, to: &out)
+                            }
                             out.append(0x0A)
                         }
                     }

@@ -1,6 +1,8 @@
 import Areas
+import CSVStream
 import Foundation
 import Indicators
+import NumericCore
 
 // The generator's design (issue 4: "the schedule is ours to design"):
 //
@@ -266,5 +268,77 @@ public struct SyntheticHealth: Sendable, Equatable {
         let prevalence = HealthyLifeExpectancy.Prevalence(proportions: shares, sampleSizes: population)
         let result = try? HealthyLifeExpectancy.compute(table: table, prevalence: prevalence, ages: [0])
         return result?.first?.healthyLifeExpectancy.value ?? .nan
+    }
+}
+
+/// The split of `healthgap synth`'s deaths by broad cause of death (the Segment Tool's groups of
+/// `Data/causes/segment-groups.csv`): circulatory, cancer, respiratory, digestive and external
+/// causes, the rest being other causes (written by no column: the deaths the five leave).
+///
+/// Each cause c has a weight against "other" that follows age x (the band's middle), sex and the
+/// deprivation score g(d) = (5.5 − d)/4.5 (1 in decile 1, −1 in decile 10):
+/// ```
+/// w_c = exp(a_c(x, sex) + k_c · g(d))      (in the first year of life every w_c is a fifth:
+/// share_c = w_c / (1 + Σ w)                 deaths in infancy are mostly perinatal, "other")
+/// ```
+/// with circulatory rising with age, cancer peaking in the sixties, external causes peaking at
+/// about 25 (twice as high for males), and the most deprived having more respiratory, digestive
+/// and external deaths (the gap's usual make-up). The deaths of a row are split by sequential
+/// binomial draws: k_c ~ Binomial(deaths left, share_c / share left), so the five never sum to
+/// more than the deaths.
+public struct SyntheticCauses: Sendable, Equatable {
+    /// The cause columns `healthgap synth` writes, in order.
+    public static let names = ["circulatory", "cancer", "respiratory", "digestive", "external"]
+
+    /// k_c: the log-weight half-range across deciles, by cause in `names` order.
+    public var deprivation: [Double] = [0.1, -0.05, 0.3, 0.35, 0.3]
+
+    /// The split used by `healthgap synth`.
+    public static let england = SyntheticCauses()
+
+    /// The formula and parameters in words, for the parameters file.
+    public static var formula: String {
+        "deaths by cause: share_c = w_c / (1 + sum w), w_c = exp(a_c(mid_age, sex) + k_c * (5.5 - decile) / 4.5), "
+            + "a: circulatory -3.0 + 0.045x (+log 1.2 male), cancer -2.2 + 0.07x - 0.00055x^2, respiratory -2.4 + 0.02x, "
+            + "digestive -2.6 + 0.04x - 0.0004x^2, external -0.5 - ((x - 25)/25)^2 (+log 2 male); every w / 5 in band 0; "
+            + "k = \(england.deprivation.map { CSVWriter.format($0) }.joined(separator: ", ")); "
+            + "sequential binomial draws from the deaths; other = deaths - the five"
+    }
+
+    /// The five causes' shares of deaths in band `band` (0..<20), sex 0/1, national decile `decile`.
+    /// - Complexity: O(1).
+    public func shares(band: Int, sex: Int, decile: Int) -> [Double] {
+        let x = SyntheticSchedule.midAge(band)
+        let g = SyntheticSchedule.deprivationScore(decile: decile)
+        let male = sex == 0
+        let a = [
+            -3.0 + 0.045 * x + (male ? log(1.2) : 0),
+            -2.2 + 0.07 * x - 0.00055 * x * x,
+            -2.4 + 0.02 * x,
+            -2.6 + 0.04 * x - 0.0004 * x * x,
+            -0.5 - ((x - 25) / 25) * ((x - 25) / 25) + (male ? log(2) : 0),
+        ]
+        let infancy = band == 0 ? log(0.2) : 0
+        let w = zip(a, deprivation).map { exp($0 + $1 * g + infancy) }
+        let total = 1 + w.reduce(0, +)
+        return w.map { $0 / total }
+    }
+
+    /// One row's deaths split by cause (`shares` from `shares(band:sex:decile:)`) into `out`
+    /// (emptied first, its storage kept): the five counts, whose sum is at most `deaths`.
+    /// - Complexity: O(deaths) expected.
+    public static func split<S: Collection<Double>>(
+        deaths: Int, shares: S, into out: inout [Int], using rng: inout Xoshiro256StarStar
+    ) {
+        var left = deaths
+        var mass = 1.0
+        out.removeAll(keepingCapacity: true)
+        for share in shares {
+            let p = mass > 0 ? min(max(share / mass, 0), 1) : 0
+            let k = left > 0 ? Binomial.draw(count: left, probability: p, using: &rng) : 0
+            out.append(k)
+            left -= k
+            mass -= share
+        }
     }
 }

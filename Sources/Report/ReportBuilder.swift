@@ -143,10 +143,14 @@ public struct ReportBuilder {
 
     // MARK: - Choosing what to show
 
-    /// The indicator the overview leads with: the first life expectancy, else the first indicator.
+    /// The indicator the overview leads with: the first life expectancy, else the first indicator with values.
     var headline: ReportStore.IndicatorInfo? {
-        store.indicators.first { $0.method == .lifeExpectancy } ?? store.indicators.first
+        store.indicators.first { $0.method == .lifeExpectancy } ?? valueIndicators.first
     }
+
+    /// The indicators with a value per area (every one but a gap decomposition, whose rows are
+    /// the parts of a gap: "What makes up the gap").
+    var valueIndicators: [ReportStore.IndicatorInfo] { store.indicators.filter { $0.method != .leGapDecomposition } }
 
     /// The sexes shown for an indicator: men and women when both exist, else what there is.
     func sexes(_ info: ReportStore.IndicatorInfo) -> [SexSelection] {
@@ -289,7 +293,7 @@ public struct ReportBuilder {
                 glance.append(["text": text + ".", "link": "beacon"])
             }
         }
-        if let other = store.indicators.first(where: { $0.label.id != headline?.label.id }), let sex = sexes(other).first,
+        if let other = valueIndicators.first(where: { $0.label.id != headline?.label.id }), let sex = sexes(other).first,
             let sentence = gapSentence(other, area, sex)
         {
             glance.append([
@@ -306,11 +310,25 @@ public struct ReportBuilder {
         } else {
             glance.append(["text": verdicts[0], "link": "changing"])
         }
+        var makeupFigures: [[String: Any]] = []
+        var makeupText: [String] = []
+        for info in store.indicators where info.method == .leGapDecomposition {
+            for sex in info.sexes {
+                let id = "\(stem)-\(info.label.id)-\(sex.rawValue.lowercased())"
+                guard let makeup = gapMakeup(info, area, sex, id: id) else { continue }
+                makeupText.append(makeup.sentence)
+                for figure in makeup.figures {
+                    figures.append(figure)
+                    makeupFigures.append(figureHTML(figure))
+                }
+            }
+        }
         let beacon = beaconRows(area, stem: stem)
         let downloads = figures.map { ["href": $0.download, "label": "\($0.title) (CSV)"] }
         let view: [String: Any] = [
             "name": area.name, "kind": kind(area.type), "period": latestPeriod, "planName": context.planName,
-            "glance": glance, "gapFigures": gapFigures, "trendFigures": trendFigures,
+            "glance": glance, "gapFigures": gapFigures, "trendFigures": trendFigures, "makeupFigures": makeupFigures,
+            "makeupText": makeupText,
             "verdict": verdicts.isEmpty
                 ? "Whether the gap is widening or narrowing (a test of the change) is not available in this run; the charts show the gap in each period with its 95% confidence interval."
                 : verdicts.joined(separator: " ")
@@ -329,6 +347,27 @@ public struct ReportBuilder {
     }
 
     private var peerWord: String { pageAreas.first?.type == .la ? "local authorities" : "Places" }
+
+    /// What the overview says this run does not show (comparisons, trends, healthy life expectancy,
+    /// the gap by cause), and where the gap by cause is when it does.
+    private func missingSentence(hasGaps: Bool, peerWord: String) -> String {
+        var missing: [String] = []
+        if comparedWith == nil { missing += ["Comparisons with England", "trends over time"] }
+        if !store.indicators.contains(where: { $0.method == .healthyLifeExpectancy }) {
+            missing.append("healthy life expectancy")
+        }
+        if !hasGaps { missing.append("the gap by cause") }
+        var text = ""
+        if !missing.isEmpty {
+            let list = missing.count == 1 ? missing[0] : missing.dropLast().joined(separator: ", ") + " and " + missing.last!
+            text = list.capitalizedFirst + (missing.count == 1 ? " is" : " are") + " not available in this run."
+        }
+        if hasGaps {
+            text += (text.isEmpty ? "" : " ")
+                + "What makes up the gap, by age and cause of death, is on each \(peerWord.dropLast())'s page."
+        }
+        return text
+    }
 
     /// The name of the benchmark the pages' areas are first compared with, or nil when nothing is compared.
     private var comparedWith: String? {
@@ -356,6 +395,96 @@ public struct ReportBuilder {
         }
     }
 
+    // MARK: - What makes up the gap
+
+    /// A gap decomposition of an area for one sex, latest period: a sentence with the gap and the
+    /// share of each cause and of deaths before 75, a chart by cause (when the plan names causes)
+    /// and one by age band. Nil when the run has no decomposition for the area or it is empty.
+    private func gapMakeup(_ info: ReportStore.IndicatorInfo, _ area: AreaLabel, _ sex: SexSelection, id: String)
+        -> (sentence: String, figures: [Figure])?
+    {
+        guard let key = store.primaryGap(indicator: info.label.id, area: area.code, sex: sex),
+            let kept = store.gaps[key]
+        else { return nil }
+        let records = kept.records
+        let who = Wording.people(sex), Who = Wording.peopleCapitalised(sex)
+        let period = Wording.period(kept.period)
+        let whole = records.first { $0.age == "all" && $0.cause == "all" }
+        guard let whole else { return nil }
+        guard let gap = whole.value, gap != 0 else {
+            return (
+                "The gap in life expectancy for \(who) in \(area.name) by age and cause, \(period): not computed (\(whole.note ?? "no value")).",
+                []
+            )
+        }
+        func percent(_ years: Double) -> Double { 100 * years / gap }
+        func years(_ x: Double) -> String { Markup.fixed(x, Wording.decimals) }
+        let scheme = key.scheme
+        let part = Wording.fraction(scheme)
+        let comparison =
+            scheme == .none
+            ? "\(Who) in \(area.name) can expect to live \(years(abs(gap))) years \(gap > 0 ? "fewer" : "more") than \(who) across the plan's benchmark area in \(period)"
+            : "\(Who) in the most deprived \(part) of \(Wording.neighbourhoods(scheme, area: area.name)) can expect to live \(years(abs(gap))) years \(gap > 0 ? "fewer" : "more") than \(who) in the least deprived \(part) in \(period)"
+        let causeRows = records.filter { $0.age == "all" && $0.cause != "all" && $0.value != nil }
+        let bandRows = records.filter { $0.age != "all" && $0.cause == "all" && $0.value != nil }
+            .sorted { (Int($0.age) ?? 0) < (Int($1.age) ?? 0) }
+        var sentence = comparison + "."
+        var figures: [Figure] = []
+        let colour = sex == .female ? Palette.orange : Palette.darkBlue
+        let caption =
+            "Years of the gap in life expectancy at birth, \(who), \(area.name), \(scheme == .none ? "against the benchmark area" : "most against least deprived \(scheme.singular)"), \(period), by Arriaga's method (the parts add up to the gap). Source: \(source)."
+        if !causeRows.isEmpty {
+            let bars = causeRows.map {
+                GapContributionChart.Bar(label: causeLabel($0.cause ?? ""), years: $0.value!, percent: percent($0.value!))
+            }.sorted { $0.years > $1.years }
+            let parts = bars.map {
+                "\(Wording.lowercaseFirst($0.label)) \(years($0.years)) years (\(Markup.fixed($0.percent, 0))%)"
+            }
+            sentence += " Of the gap, " + Self.list(parts) + "."
+            let top = bars[0]
+            figures.append(
+                GapContributionChart.figure(
+                    id: id + "-causes",
+                    title:
+                        "The largest part of the gap for \(who) in \(area.name): \(Wording.lowercaseFirst(top.label)), \(years(top.years)) of \(years(gap)) years",
+                    caption: caption,
+                    alt: "Bar chart of the years of the \(years(gap))-year gap by cause of death: " + Self.list(parts) + ".",
+                    bars: bars, heading: "Cause of death", colour: colour))
+        }
+        if !bandRows.isEmpty {
+            let under75 = bandRows.filter { (Int($0.age) ?? 0) < 75 }.compactMap(\.value).reduce(0, +)
+            sentence +=
+                " Deaths before age 75 account for \(years(under75)) years (\(Markup.fixed(percent(under75), 0))%) of it, deaths at 75 and over for \(years(gap - under75)) years (\(Markup.fixed(percent(gap - under75), 0))%)."
+            let labels = Dictionary(
+                uniqueKeysWithValues: zip(LifeExpectancy.startAges.map(String.init), LifeExpectancy.bandLabels))
+            let bars = bandRows.map {
+                GapContributionChart.Bar(label: labels[$0.age] ?? $0.age, years: $0.value!, percent: percent($0.value!))
+            }
+            let biggest = bars.max { $0.years < $1.years }!
+            figures.append(
+                GapContributionChart.figure(
+                    id: id + "-ages",
+                    title:
+                        "Deaths before age 75 make up \(years(under75)) of the \(years(gap))-year gap for \(who) in \(area.name)",
+                    caption: caption,
+                    alt:
+                        "Bar chart of the years of the \(years(gap))-year gap by age band at death: the largest part, \(years(biggest.years)) years (\(Markup.fixed(biggest.percent, 0))%), from ages \(biggest.label); before age 75, \(years(under75)) years in all.",
+                    bars: bars, heading: "Age band", colour: colour))
+        }
+        return (sentence, figures)
+    }
+
+    /// `circulatory` → `Circulatory`, `mental_behavioural` → `Mental behavioural`, `other` → `Other causes`.
+    private func causeLabel(_ cause: String) -> String {
+        cause == "other" ? "Other causes" : cause.replacingOccurrences(of: "_", with: " ").capitalizedFirst
+    }
+
+    /// `a, b and c`.
+    static func list(_ parts: [String]) -> String {
+        guard parts.count > 1 else { return parts.first ?? "" }
+        return parts.dropLast().joined(separator: ", ") + " and " + parts.last!
+    }
+
     private func gapSentence(_ info: ReportStore.IndicatorInfo, _ area: AreaLabel, _ sex: SexSelection) -> String? {
         guard let scheme = store.primaryScheme(indicator: info.label.id, area: area.code, sex: sex) else { return nil }
         let breakdown = ReportStore.BreakdownKey(series: series(info, area, sex), scheme: scheme)
@@ -370,7 +499,7 @@ public struct ReportBuilder {
 
     private func beaconRows(_ area: AreaLabel, stem: String) -> [[String: Any]] {
         var rows: [[String: Any]] = []
-        for info in store.indicators {
+        for info in valueIndicators {
             for sex in sexes(info) {
                 let key = series(info, area, sex)
                 let latest = store.latestWhole(key)
@@ -438,6 +567,7 @@ public struct ReportBuilder {
         case .crudeRate: what = "Events per head of population"
         case .proportion: what = "Share of the population, in per cent"
         case .isr: what = "Observed against expected events (indirectly standardised)"
+        case .leGapDecomposition: what = "Years of a life-expectancy gap by age and cause of death"
         }
         return [.lifeExpectancy, .healthyLifeExpectancy].contains(info.method)
             ? "\(what); age \(info.age)" : "\(what); ages \(info.age)"
@@ -550,14 +680,13 @@ public struct ReportBuilder {
                         colour: sex == .female ? Palette.orange : Palette.darkBlue, includeZero: true))
             }
         }
+        let hasGaps = store.indicators.contains { $0.method == .leGapDecomposition }
         glance.append([
-            "text": comparedWith == nil
-                ? "Comparisons with England, trends over time, healthy life expectancy and the gap by cause are not available in this run."
-                : "Healthy life expectancy and the gap by cause are not available in this run."
+            "text": missingSentence(hasGaps: hasGaps, peerWord: peerWord)
         ])
         var headings: [String] = []
         var columns: [(ReportStore.IndicatorInfo, SexSelection)] = []
-        for info in store.indicators {
+        for info in valueIndicators {
             for sex in sexes(info) {
                 columns.append((info, sex))
                 headings.append("\(DecileChart.shortName(info.label.name)) (\(Wording.people(sex)))")

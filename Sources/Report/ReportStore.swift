@@ -6,8 +6,9 @@ import Results
 ///
 /// Kept: every whole-area value (every period, for sparklines and trends), the decile and quintile
 /// cells of each series' latest period (a newer period replaces an older one), every SII, RII and
-/// range of decile and quintile breakdowns (every period, for the gap over time), and a count of
-/// suppressed values by reason. Core20 rows and older cells are dropped.
+/// range of decile and quintile breakdowns (every period, for the gap over time), each gap
+/// decomposition's contributions of its latest period, and a count of suppressed values by reason.
+/// Core20 rows and older cells are dropped.
 public struct ReportStore: Sendable {
     /// A series: one indicator, area and sex.
     public struct SeriesKey: Hashable, Sendable {
@@ -53,6 +54,9 @@ public struct ReportStore: Sendable {
     public private(set) var latestCells: [BreakdownKey: (period: Period, records: [ResultRecord])] = [:]
     /// Gap measures by breakdown, period and measure.
     public private(set) var measures: [BreakdownKey: [Period: [Measure: ResultRecord]]] = [:]
+    /// The latest period's `gap_contribution` records of each gap decomposition, by comparison
+    /// (the breakdown of most against least deprived; `none` for the area against the benchmark).
+    public private(set) var gaps: [BreakdownKey: (period: Period, records: [ResultRecord])] = [:]
     /// Values without a number, counted by reason.
     public private(set) var suppressed: [String: Int] = [:]
     /// Records seen.
@@ -95,6 +99,15 @@ public struct ReportStore: Sendable {
         if r.value == nil { suppressed[r.note ?? "no reason given", default: 0] += 1 }
 
         let series = SeriesKey(indicator: r.indicator.id, area: r.area.code, sex: r.sex)
+        if r.measure == .gapContribution {
+            let key = BreakdownKey(series: series, scheme: r.scheme)
+            if let kept = gaps[key], r.period <= kept.period {
+                if r.period == kept.period { gaps[key]!.records.append(r) }
+            } else {
+                gaps[key] = (r.period, [r])
+            }
+            return
+        }
         if r.scheme == .none {
             if r.measure == .value { whole[series, default: [:]][r.period] = r }
             return
@@ -114,6 +127,18 @@ public struct ReportStore: Sendable {
         } else {
             measures[key, default: [:]][r.period, default: [:]][r.measure] = r
         }
+    }
+
+    /// The comparison a report shows of a gap decomposition for an area: most against least
+    /// deprived by local quintiles, else local deciles, national quintiles, national deciles; else
+    /// the area against the benchmark.
+    public func primaryGap(indicator: String, area: String, sex: SexSelection) -> BreakdownKey? {
+        let series = SeriesKey(indicator: indicator, area: area, sex: sex)
+        for scheme in [DeprivationScheme.localQuintiles, .localDeciles, .nationalQuintiles, .nationalDeciles, .none] {
+            let key = BreakdownKey(series: series, scheme: scheme)
+            if gaps[key] != nil { return key }
+        }
+        return nil
     }
 
     /// The indicator with this id.

@@ -94,8 +94,9 @@ enum Templates {
         <p class="meta">{{beaconNote}}</p>
         </section>
         <section id="makeup"><h2>What makes up the gap</h2>
-        <p class="na">The gap by cause of death and by age band, in years: not available in this run.</p>
-        </section>
+        {{#makeupText}}<p>{{.}}</p>
+        {{/makeupText}}{{#makeupFigures}}{{{html}}}{{/makeupFigures}}{{^makeupText}}<p class="na">The gap by cause of death and by age band, in years: not available in this run.</p>
+        {{/makeupText}}</section>
         <section id="data"><h2>Data and methods</h2>
         <ul>{{#downloads}}<li><a href="{{href}}">{{label}}</a></li>{{/downloads}}</ul>
         <p>How the numbers are made (the SII model, suppression rules, the IMD edition, a glossary): <a href="methods.html">Data and methods</a>. {{rulesNote}}</p>

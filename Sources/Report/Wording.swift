@@ -20,7 +20,7 @@ public enum Wording {
     /// The unit after a value (`years`, `%`, or nothing for rates and ratios).
     public static func unit(_ method: IndicatorMethod) -> String {
         switch method {
-        case .lifeExpectancy, .healthyLifeExpectancy: return "years"
+        case .lifeExpectancy, .healthyLifeExpectancy, .leGapDecomposition: return "years"
         case .proportion: return "%"
         case .dsr, .crudeRate, .isr: return ""
         }
@@ -82,7 +82,7 @@ public enum Wording {
     /// `local`, `national`: whose neighbourhoods a breakdown ranks.
     public static func neighbourhoods(_ scheme: DeprivationScheme, area: String) -> String {
         switch scheme {
-        case .localDeciles: return "\(possessive(area)) neighbourhoods"
+        case .localDeciles, .localQuintiles: return "\(possessive(area)) neighbourhoods"
         default: return "neighbourhoods in \(area), ranked against all of England,"
         }
     }

@@ -7,12 +7,16 @@ import Indicators
 ///
 /// Built from records alone: a job's records are recognised by their indicator, area, sex and
 /// period, and the whole-area row goes into each breakdown table of its job (or into
-/// `…_whole-area.csv` when the job has no breakdown). An area's tables are completed when records
-/// of another area arrive, so memory holds one area at a time.
+/// `…_whole-area.csv` when the job has no breakdown). A gap decomposition's rows go where its
+/// comparison belongs: most against least deprived into the breakdown's table, the area against a
+/// benchmark into `…_whole-area.csv`; those tables have the `cause` column
+/// (`RunDescription.causeTables`). An area's tables are completed when records of another area
+/// arrive, so memory holds one area at a time.
 public final class AreaTablesConsumer: ResultConsumer {
     private var staging = ""
     private var levels: [ConfidenceLevel] = []
-    private var header: [UInt8] = []
+    /// The breakdowns whose tables have the cause column.
+    private var causeTables: Set<DeprivationScheme> = []
     private var area: AreaLabel?
     private var open: [DeprivationScheme: (file: StagedFile, name: String, rows: Int)] = [:]
     private var written: [WrittenFile] = []
@@ -42,6 +46,7 @@ public final class AreaTablesConsumer: ResultConsumer {
         case .nationalDeciles: return "by-national-decile"
         case .nationalQuintiles: return "by-national-quintile"
         case .localDeciles: return "by-local-decile"
+        case .localQuintiles: return "by-local-quintile"
         case .core20: return "core20-vs-rest"
         }
     }
@@ -55,7 +60,7 @@ public final class AreaTablesConsumer: ResultConsumer {
     public func begin(staging: String, run: RunDescription) throws(ConsumerError) {
         self.staging = staging
         levels = run.levels
-        header = CSVWriter.encodeRow(ResultsCSV.tableHeader(levels: levels))
+        causeTables = run.causeTables
     }
 
     /// Routes each job's records to its area's tables.
@@ -92,10 +97,12 @@ public final class AreaTablesConsumer: ResultConsumer {
         var bytes: [DeprivationScheme: [UInt8]] = [:]
         var rows: [DeprivationScheme: Int] = [:]
         for r in job {
-            var row: [UInt8] = []
-            ResultsCSV.appendTableRow(r, levels: levels, to: &row)
-            for target in r.scheme == .none ? wholeAreaTargets : [r.scheme] {
-                bytes[target, default: []].append(contentsOf: row)
+            // A gap against a benchmark area (a whole-area gap, not a cell) goes to the whole-area table.
+            let targets: [DeprivationScheme] =
+                r.scheme != .none ? [r.scheme] : r.measure == .gapContribution ? [.none] : wholeAreaTargets
+            for target in targets {
+                ResultsCSV.appendTableRow(
+                    r, levels: levels, causes: causeTables.contains(target), to: &bytes[target, default: []])
                 rows[target, default: 0] += 1
             }
         }
@@ -121,7 +128,8 @@ public final class AreaTablesConsumer: ResultConsumer {
                 }
                 opened.insert(name)
                 let file = try StagedFile(path: staging + "/" + name)
-                try file.append(header)
+                try file.append(
+                    CSVWriter.encodeRow(ResultsCSV.tableHeader(levels: levels, causes: causeTables.contains(scheme))))
                 open[scheme] = (file, name, 0)
             }
             try open[scheme]!.file.append(data)

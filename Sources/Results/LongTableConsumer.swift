@@ -8,6 +8,7 @@ public final class LongTableConsumer: ResultConsumer {
 
     private var file: StagedFile?
     private var levels: [ConfidenceLevel] = []
+    private var causes = false
     private var path = ""
     private var rows = 0
     /// Rows with a note (suppressed or partly empty), for the manifest.
@@ -19,10 +20,11 @@ public final class LongTableConsumer: ResultConsumer {
     /// Opens `results.csv` and writes its header.
     public func begin(staging: String, run: RunDescription) throws(ConsumerError) {
         levels = run.levels
+        causes = run.causes
         path = staging + "/" + Self.fileName
         do {
             let file = try StagedFile(path: path)
-            try file.append(CSVWriter.encodeRow(ResultsCSV.longHeader(levels: levels)))
+            try file.append(CSVWriter.encodeRow(ResultsCSV.longHeader(levels: levels, causes: causes)))
             self.file = file
         } catch {
             throw ConsumerError(path: path, reason: error.description)
@@ -34,7 +36,7 @@ public final class LongTableConsumer: ResultConsumer {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(records.count * 160)
         for record in records {
-            ResultsCSV.appendLongRow(record, levels: levels, to: &bytes)
+            ResultsCSV.appendLongRow(record, levels: levels, causes: causes, to: &bytes)
             if record.note != nil { rowsWithNotes += 1 }
         }
         rows += records.count

@@ -37,6 +37,14 @@ public struct RunDescription: Sendable {
     public var planName: String
     /// The run's identity, for stores that keep every run (empty where the caller has none).
     public var identity = RunIdentity()
+    /// The area tables a gap decomposition (an `le_gap_decomposition` indicator) writes into, by
+    /// breakdown: the breakdowns its most-against-least comparisons use, and `none` (the
+    /// `…_whole-area.csv` tables) for a comparison with a benchmark. These tables, and the long
+    /// table of such a run, have the `cause` column (`ResultsCSV`); every other table is as before.
+    public var causeTables: Set<DeprivationScheme> = []
+
+    /// Whether the run's long table has the `cause` column (the run decomposes a gap).
+    public var causes: Bool { !causeTables.isEmpty }
 
     /// Creates a description.
     public init(levels: [ConfidenceLevel], planName: String) {

@@ -47,12 +47,15 @@ public struct ResultRecord: Codable, Sendable, Equatable {
     public var gapChange: GapChangeVerdict? = nil
     /// The period compared with the indicator's goal and its trajectory (METHODS.md §11, §12); the goal's gap only.
     public var goalStatus: RecordGoalStatus? = nil
+    /// The cause of death a `gap_contribution` is from (a plan's cause name, `other` for the
+    /// deaths the named causes leave, `all` for every cause); nil for every other measure.
+    public var cause: String? = nil
 
     /// Creates a record.
     public init(
         indicator: IndicatorLabel, method: IndicatorMethod, area: AreaLabel, sex: SexSelection, age: String,
         period: Period, imdEdition: String, scheme: DeprivationScheme, quantile: String, measure: Measure,
-        value: Double?, limits: [LevelLimits], count: Double?, denominator: Double?, note: String?
+        value: Double?, limits: [LevelLimits], count: Double?, denominator: Double?, note: String?, cause: String? = nil
     ) {
         self.indicator = indicator
         self.method = method
@@ -69,6 +72,7 @@ public struct ResultRecord: Codable, Sendable, Equatable {
         self.count = count
         self.denominator = denominator
         self.note = note
+        self.cause = cause
     }
 
     /// The limits at `level`, or nil when the record has none at that level.
@@ -195,6 +199,9 @@ public enum Measure: String, Codable, Sendable, CaseIterable {
     case lifeExpectancy = "le"
     /// A healthy life expectancy's years in poorer health, eₓ − HLEₓ (METHODS.md §9); no limits.
     case yearsInPoorerHealth = "years_in_poorer_health"
+    /// The years of a life-expectancy gap one age band and cause account for (Arriaga, METHODS.md
+    /// §10); the record of age `all` and cause `all` is the whole gap. No limits.
+    case gapContribution = "gap_contribution"
 
     /// The measure of an inequality measure's rows.
     public init(_ inequality: InequalityMeasure) {

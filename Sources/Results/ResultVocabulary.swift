@@ -46,6 +46,9 @@ public enum IndicatorMethod: String, Sendable, CaseIterable, Codable {
     case isr
     /// Healthy life expectancy by Sullivan's method (METHODS.md §9).
     case healthyLifeExpectancy = "healthy_life_expectancy"
+    /// The gap in life expectancy at birth split by age band and cause of death, Arriaga's
+    /// method as the OHID Segment Tool uses it (METHODS.md §10).
+    case leGapDecomposition = "le_gap_decomposition"
 }
 
 /// A deprivation breakdown of an indicator.
@@ -58,6 +61,8 @@ public enum DeprivationScheme: String, Sendable, CaseIterable, Comparable, Codab
     case nationalQuintiles = "national_quintiles"
     /// Deciles within each local authority or Place (METHODS.md §7).
     case localDeciles = "local_deciles"
+    /// Quintiles within each local authority or Place (METHODS.md §7), as the Segment Tool splits an area.
+    case localQuintiles = "local_quintiles"
     /// Core20 (national deciles 1–2) and the rest of the area.
     case core20
 
@@ -65,7 +70,7 @@ public enum DeprivationScheme: String, Sendable, CaseIterable, Comparable, Codab
     public var quantiles: Int {
         switch self {
         case .nationalDeciles, .localDeciles: return 10
-        case .nationalQuintiles: return 5
+        case .nationalQuintiles, .localQuintiles: return 5
         case .none, .core20: return 0
         }
     }
@@ -88,23 +93,30 @@ public enum DeprivationScheme: String, Sendable, CaseIterable, Comparable, Codab
         }
     }
 
-    /// The cell (0-based) an LSOA falls in, from its national decile (1–10) and its local decile (1–10,
-    /// or 0 where its area is too small for local deciles: no cell). The one home of decile → quintile
-    /// and decile → Core20 (national deciles 1–2) rules (METHODS.md §7).
-    public func cell(nationalDecile: Int, localDecile: Int) -> Int? {
+    /// The cell (0-based) an LSOA falls in, from its national decile (1–10), its local decile (1–10)
+    /// and its local quintile (1–5; either local one 0 where its area is too small for them: no
+    /// cell). The one home of decile → quintile and decile → Core20 (national deciles 1–2) rules
+    /// (METHODS.md §7). Local quintiles are cut on their own, not paired from local deciles (in an
+    /// area of 5 to 9 LSOAs there are quintiles but no deciles).
+    public func cell(nationalDecile: Int, localDecile: Int, localQuintile: Int = 0) -> Int? {
         switch self {
         case .none: return 0
         case .nationalDeciles: return nationalDecile - 1
         case .nationalQuintiles: return (nationalDecile + 1) / 2 - 1
         case .localDeciles: return localDecile > 0 ? localDecile - 1 : nil
+        case .localQuintiles: return localQuintile > 0 ? localQuintile - 1 : nil
         case .core20: return nationalDecile <= 2 ? 0 : 1
         }
     }
 
+    /// Whether the breakdown ranks an area's own LSOAs (local deciles and quintiles: only a local
+    /// authority or Place has them).
+    public var isLocal: Bool { self == .localDeciles || self == .localQuintiles }
+
     /// Whether the SII and RII apply (decile and quintile breakdowns).
     public var takesSlopeIndex: Bool { quantiles > 0 }
 
-    /// Output order: none, national deciles, national quintiles, local deciles, Core20.
+    /// Output order: none, national deciles, national quintiles, local deciles, local quintiles, Core20.
     public static func < (a: DeprivationScheme, b: DeprivationScheme) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -116,6 +128,7 @@ public enum DeprivationScheme: String, Sendable, CaseIterable, Comparable, Codab
         case .nationalDeciles: return "national decile"
         case .nationalQuintiles: return "national quintile"
         case .localDeciles: return "local decile"
+        case .localQuintiles: return "local quintile"
         case .core20: return "Core20"
         }
     }

@@ -5,24 +5,28 @@ import Indicators
 /// an area table's rows (one area and breakdown, the whole-area value as quantile `all`).
 ///
 /// Long table columns: `indicator_id, indicator, method, area_code, area_name, area_type, sex, age,
-/// period, imd_edition, deprivation_scheme, quantile, measure, value, lowerXX_Xcl, upperXX_Xcl, …,
+/// [cause,] period, imd_edition, deprivation_scheme, quantile, measure, value, lowerXX_Xcl, upperXX_Xcl, …,
 /// count, denominator, note`, then the judgements (METHODS.md §11, §12): `benchmark_code,
 /// benchmark_value, comparison, comparison_method` (the record's first comparison), `trend`,
 /// `gap_change`, `goal_status`. Quoting and numbers are `CSVWriter`'s one rule and one format, so a
 /// long table reads back (`record(fields:levels:)`) into the records that wrote it — all but the
 /// comparisons after the first, which the history store keeps.
+///
+/// The `cause` column (a `gap_contribution`'s cause, empty on every other row) is written only by
+/// runs whose plan decomposes a gap (`causes: true`), like the limit columns that follow the plan's
+/// levels: a plan without one writes the same columns as before it existed.
 public enum ResultsCSV {
-    /// The long table's header for a run's levels.
-    public static func longHeader(levels: [ConfidenceLevel]) -> [String] {
-        legacyLongHeader(levels: levels) + judgementColumns
+    /// The long table's header for a run's levels, with the `cause` column when `causes`.
+    public static func longHeader(levels: [ConfidenceLevel], causes: Bool = false) -> [String] {
+        legacyLongHeader(levels: levels, causes: causes) + judgementColumns
     }
 
     /// The long table's header before records carried judgements (read, never written).
-    public static func legacyLongHeader(levels: [ConfidenceLevel]) -> [String] {
-        [
-            "indicator_id", "indicator", "method", "area_code", "area_name", "area_type", "sex", "age", "period",
-            "imd_edition", "deprivation_scheme", "quantile", "measure", "value",
-        ] + limitColumns(levels) + ["count", "denominator", "note"]
+    public static func legacyLongHeader(levels: [ConfidenceLevel], causes: Bool = false) -> [String] {
+        ["indicator_id", "indicator", "method", "area_code", "area_name", "area_type", "sex", "age"]
+            + (causes ? [causeColumn] : [])
+            + ["period", "imd_edition", "deprivation_scheme", "quantile", "measure", "value"]
+            + limitColumns(levels) + ["count", "denominator", "note"]
     }
 
     /// The judgement columns at the end of the long table (METHODS.md §11, §12).
@@ -30,19 +34,28 @@ public enum ResultsCSV {
         "benchmark_code", "benchmark_value", "comparison", "comparison_method", "trend", "gap_change", "goal_status",
     ]
 
-    /// An area table's header for a run's levels.
-    public static func tableHeader(levels: [ConfidenceLevel]) -> [String] {
-        ["indicator_id", "indicator", "sex", "age", "period", "quantile", "measure", "value"] + limitColumns(levels)
-            + ["count", "denominator", "note"]
+    /// An area table's header for a run's levels, with the `cause` column when `causes`.
+    public static func tableHeader(levels: [ConfidenceLevel], causes: Bool = false) -> [String] {
+        ["indicator_id", "indicator", "sex", "age"] + (causes ? [causeColumn] : [])
+            + ["period", "quantile", "measure", "value"] + limitColumns(levels) + ["count", "denominator", "note"]
     }
+
+    /// The name of the cause column.
+    public static let causeColumn = "cause"
+
+    /// Whether a long table's header has the cause column.
+    public static func hasCauseColumn(header: [String]) -> Bool { header.count > 8 && header[8] == causeColumn }
 
     /// `lower95_0cl, upper95_0cl, …` for the levels.
     public static func limitColumns(_ levels: [ConfidenceLevel]) -> [String] {
         levels.flatMap { ["lower\($0.columnSuffix)cl", "upper\($0.columnSuffix)cl"] }
     }
 
-    /// Appends a record's long-table row (with `\n`) for a run whose columns are at `levels`.
-    public static func appendLongRow(_ r: ResultRecord, levels: [ConfidenceLevel], to out: inout [UInt8]) {
+    /// Appends a record's long-table row (with `\n`) for a run whose columns are at `levels` (and
+    /// have the cause column when `causes`).
+    public static func appendLongRow(
+        _ r: ResultRecord, levels: [ConfidenceLevel], causes: Bool = false, to out: inout [UInt8]
+    ) {
         // Field by field, not through an array of the texts: this runs for every record of a run.
         appendLeading(r.indicator.id, to: &out)
         appendLeading(r.indicator.name, to: &out)
@@ -52,6 +65,7 @@ public enum ResultsCSV {
         appendLeading(r.area.type.rawValue, to: &out)
         appendLeading(r.sex.rawValue, to: &out)
         appendLeading(r.age, to: &out)
+        if causes { appendLeading(r.cause ?? "", to: &out) }
         appendLeading(r.period.label, to: &out)
         appendLeading(r.imdEdition, to: &out)
         appendLeading(r.scheme.rawValue, to: &out)
@@ -63,11 +77,14 @@ public enum ResultsCSV {
     }
 
     /// Appends a record's area-table row (with `\n`): `quantile` is `all` for the whole area's value.
-    public static func appendTableRow(_ r: ResultRecord, levels: [ConfidenceLevel], to out: inout [UInt8]) {
+    public static func appendTableRow(
+        _ r: ResultRecord, levels: [ConfidenceLevel], causes: Bool = false, to out: inout [UInt8]
+    ) {
         appendLeading(r.indicator.id, to: &out)
         appendLeading(r.indicator.name, to: &out)
         appendLeading(r.sex.rawValue, to: &out)
         appendLeading(r.age, to: &out)
+        if causes { appendLeading(r.cause ?? "", to: &out) }
         appendLeading(r.period.label, to: &out)
         appendLeading(r.scheme == .none ? "all" : r.quantile, to: &out)
         appendLeading(r.measure.rawValue, to: &out)
@@ -125,7 +142,7 @@ public enum ResultsCSV {
         }
     }
 
-    /// A long-table row read back into its record (`fields` in `longHeader(levels:)` order); nil
+    /// A long-table row read back into its record (`fields` in `longHeader(levels:causes:)` order); nil
     /// with the column name when a field does not read as its type.
     ///
     /// Empty limits are kept as missing limits at their level, so the record equals the one written
@@ -133,11 +150,20 @@ public enum ResultsCSV {
     ///
     /// A row of a long table written before the judgement columns (`legacyLongHeader`) reads too,
     /// into a record without judgements.
-    public static func record(fields f: [String], levels: [ConfidenceLevel]) -> Result<ResultRecord, ResultsCSVError> {
-        let legacy = 14 + 2 * levels.count + 3
+    public static func record(fields all: [String], levels: [ConfidenceLevel], causes: Bool = false) -> Result<
+        ResultRecord, ResultsCSVError
+    > {
+        let legacy = 14 + 2 * levels.count + 3 + (causes ? 1 : 0)
         let expected = legacy + judgementColumns.count
-        guard f.count == expected || f.count == legacy else {
-            return .failure(.init(column: "", value: "\(f.count) fields, \(expected) expected"))
+        guard all.count == expected || all.count == legacy else {
+            return .failure(.init(column: "", value: "\(all.count) fields, \(expected) expected"))
+        }
+        // The fields without the cause column, so the positions below hold for both shapes.
+        var f = all
+        var cause: String?
+        if causes {
+            cause = f.remove(at: 8)
+            if cause == "" { cause = nil }
         }
         func number(_ i: Int, _ column: String) -> Result<Double?, ResultsCSVError> {
             if f[i].isEmpty { return .success(nil) }
@@ -168,8 +194,8 @@ public enum ResultsCSV {
                 indicator: IndicatorLabel(id: f[0], name: f[1]), method: method,
                 area: AreaLabel(code: f[3], name: f[4], type: type), sex: sex, age: f[7], period: period,
                 imdEdition: f[9], scheme: scheme, quantile: f[11], measure: measure, value: value, limits: limits,
-                count: count, denominator: denominator, note: note.isEmpty ? nil : note)
-            if f.count == expected { try readJudgements(f, from: tail + 3, into: &record) }
+                count: count, denominator: denominator, note: note.isEmpty ? nil : note, cause: cause)
+            if all.count == expected { try readJudgements(f, from: tail + 3, into: &record) }
             return .success(record)
         } catch {
             return .failure(error)

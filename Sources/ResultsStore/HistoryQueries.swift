@@ -41,14 +41,15 @@ public enum HistoryShow {
         let times = Dictionary(runs.map { ($0.id, $0.timeText) }, uniquingKeysWith: { a, _ in a })
         let rows = series.map { ("periods", latest.id, $0) } + revisions.map { ("revisions", $0.run, $0.record) }
         let levels = Set(rows.flatMap { $0.2.limits.map(\.level) }).sorted()
+        let causes = rows.contains { $0.2.cause != nil }
         var out: [UInt8] = []
-        out += CSVWriter.encodeRow(["series", "run_id", "run_time"] + ResultsCSV.longHeader(levels: levels))
+        out += CSVWriter.encodeRow(["series", "run_id", "run_time"] + ResultsCSV.longHeader(levels: levels, causes: causes))
         for (name, run, record) in rows {
             for text in [name, String(run), times[run] ?? ""] {
                 CSVWriter.appendField(text, to: &out)
                 out.append(0x2C)
             }
-            ResultsCSV.appendLongRow(record, levels: levels, to: &out)
+            ResultsCSV.appendLongRow(record, levels: levels, causes: causes, to: &out)
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -58,8 +59,8 @@ public enum HistoryShow {
 
 /// `healthgap history diff`: what changed between two runs, one CSV row per change.
 ///
-/// Columns: `change, indicator_id, area_code, area_name, sex, age, period, deprivation_scheme,
-/// quantile, measure, from, to`. Changes, in the newer run's job order (then what it dropped):
+/// Columns: `change, indicator_id, area_code, area_name, sex, age, [cause,] period,
+/// deprivation_scheme, quantile, measure, from, to`. Changes, in the newer run's job order (then what it dropped):
 /// - `new_period`: a period the older run did not have for that indicator and area (each record);
 /// - `removed_period`: the reverse;
 /// - `revised`: a value that moved by at least half a unit in its 4th significant figure
@@ -109,9 +110,10 @@ public enum HistoryDiff {
     /// The key of a record within a run: everything but its numbers.
     private struct Key: Hashable {
         var indicator: String, area: String, sex: SexSelection, age: String, period: Period, imd: String
-        var scheme: DeprivationScheme, quantile: String, measure: Measure
+        var scheme: DeprivationScheme, quantile: String, measure: Measure, cause: String?
 
         init(_ r: ResultRecord) {
+            cause = r.cause
             indicator = r.indicator.id
             area = r.area.code
             sex = r.sex
@@ -173,7 +175,7 @@ public enum HistoryDiff {
         return out
     }
 
-    /// The header of the diff's CSV.
+    /// The header of the diff's CSV (`cause` after `age` only when a change has a cause, as in `ResultsCSV`).
     public static let header = [
         "change", "indicator_id", "area_code", "area_name", "sex", "age", "period", "deprivation_scheme", "quantile",
         "measure", "from", "to",
@@ -181,14 +183,19 @@ public enum HistoryDiff {
 
     /// The changes as CSV text.
     public static func csv(_ changes: [Change]) -> String {
+        let causes = changes.contains { $0.record.cause != nil }
         var out: [UInt8] = []
-        out += CSVWriter.encodeRow(header)
+        var columns = header
+        if causes { columns.insert(ResultsCSV.causeColumn, at: 6) }
+        out += CSVWriter.encodeRow(columns)
         for c in changes {
             let r = c.record
-            out += CSVWriter.encodeRow([
+            var fields = [
                 c.kind, r.indicator.id, r.area.code, r.area.name, r.sex.rawValue, r.age, r.period.label,
                 r.scheme.rawValue, r.quantile, r.measure.rawValue, c.from, c.to,
-            ])
+            ]
+            if causes { fields.insert(r.cause ?? "", at: 6) }
+            out += CSVWriter.encodeRow(fields)
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -94,6 +94,11 @@ public enum StoreSchema {
             postgres: judgementColumns.map {
                 "ALTER TABLE results ADD COLUMN \($0.name) \($0.real ? "DOUBLE PRECISION" : "TEXT")"
             }),
+        // A gap decomposition's records name their cause of death (NULL for every other record).
+        Migration(
+            name: "v4-cause",
+            sqlite: ["ALTER TABLE results ADD COLUMN cause TEXT"],
+            postgres: ["ALTER TABLE results ADD COLUMN cause TEXT"]),
     ]
 
     /// The judgement columns of `results` (METHODS.md §11, §12; migration `v3-judgements`): the first
@@ -110,7 +115,7 @@ public enum StoreSchema {
             "run_id", "indicator_id", "indicator_name", "method", "area_code", "area_name", "area_type", "sex", "age",
             "period_first", "period_last", "period_label", "imd_edition", "scheme", "quantile", "measure", "value", "limits",
             "count", "denominator", "note",
-        ] + judgementColumns.map(\.name)
+        ] + judgementColumns.map(\.name) + ["cause"]
 
     /// The columns of `runs` the stores read and write, `id` first.
     static let runColumns = [
@@ -208,6 +213,7 @@ public enum StoreSchema {
         binder.optionalText(r.goalStatus?.text)
         let further = r.comparisons?.dropFirst() ?? []
         binder.optionalText(further.isEmpty ? nil : encode(comparisons: Array(further)))
+        binder.optionalText(r.cause)
     }
 
     /// The select list reading a record back (`resultColumns` after `run_id`, `run_id` last).

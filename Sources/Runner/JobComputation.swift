@@ -61,6 +61,7 @@ enum JobComputation {
         let resolved = context.resolved
         let indicator = resolved.indicators[job.indicator]
         let spec = indicator.spec
+        if let records = MethodDescription.of(spec.method).jobRecords { return try records(job, context) }
         let area = resolved.areas[job.area]
         let cube = context.cubes[indicator.source]
         let bands = cube.bandCount
@@ -72,12 +73,15 @@ enum JobComputation {
             firstCell[scheme] = keys.count
             for label in scheme.cellLabels { keys.append(CellKey(scheme: scheme, quantile: label)) }
         }
-        let sums = sumCells(source: indicator.source, cellCount: keys.count, firstCell: firstCell, job: job, context: context)
-        let anyLocal = sums.anyLocal
+        let sums = sumCells(
+            source: indicator.source, area: area, schemes: job.schemes, cellCount: keys.count, firstCell: firstCell,
+            job: job, context: context)
         // A second source of the same input (healthy life expectancy's healthy and surveyed), summed the same way.
         var secondary: CellSums?
         if let source = indicator.secondarySource {
-            secondary = sumCells(source: source, cellCount: keys.count, firstCell: firstCell, job: job, context: context)
+            secondary = sumCells(
+                source: source, area: area, schemes: job.schemes, cellCount: keys.count, firstCell: firstCell, job: job,
+                context: context)
             guard context.cubes[source].bandCount == bands else {
                 throw .jobFailed(
                     job: "\(job.index + 1) (\(spec.id))", message: "the two sources of the indicator have different age bands")
@@ -97,9 +101,8 @@ enum JobComputation {
         for scheme in job.schemes {
             let start = firstCell[scheme]!
             let count = scheme.cells
-            if scheme == .localDeciles && !anyLocal {
-                let lsoas = area.authorities.map { context.lsoasOfAuthority[$0] }.reduce(0, +)
-                let note = "no local deciles: \(area.name) has \(lsoas) LSOAs, fewer than 10 (METHODS.md §7)"
+            if scheme.isLocal && !sums.hasLocal(scheme) {
+                let note = noLocalQuantiles(scheme, area: area, context: context)
                 let empty = CellEstimate(estimate: .suppressed(levels: spec.levels.count, note: note))
                 out.append(make(scheme: scheme, quantile: "", measure: .value, cell: empty))
                 for measure in companions { out.append(make(scheme: scheme, quantile: "", measure: measure, cell: empty)) }
@@ -155,46 +158,80 @@ enum JobComputation {
     // MARK: - The sums
 
     /// A job's cells summed from one source: `cell * bands + band`, and input rows per cell.
-    private struct CellSums {
+    struct CellSums {
         var population: [Double]
         var events: [Double]
         var rows: [Double]
-        /// Whether any group of the area has a local decile.
-        var anyLocal: Bool
+        /// Whether any group of the area has a local decile, and a local quintile.
+        var anyLocalDecile: Bool
+        var anyLocalQuintile: Bool
+        /// The source's extra counts (a gap decomposition's deaths by cause), `(cell * bands + band) *
+        /// extras + k`; empty unless asked for.
+        var extras: [Double] = []
+
+        /// Whether a local breakdown has any cell in the area (else its area is too small for it).
+        func hasLocal(_ scheme: DeprivationScheme) -> Bool {
+            scheme == .localQuintiles ? anyLocalQuintile : anyLocalDecile
+        }
     }
 
-    /// Sums source `source`'s cube over the job's area, sexes and period into the job's cells.
-    private static func sumCells(
-        source: Int, cellCount: Int, firstCell: [DeprivationScheme: Int], job: RunJob, context: RunContext
+    /// The note of a local breakdown an area is too small for (METHODS.md §7).
+    static func noLocalQuantiles(_ scheme: DeprivationScheme, area: PlanArea, context: RunContext) -> String {
+        let lsoas = area.authorities.map { context.lsoasOfAuthority[$0] }.reduce(0, +)
+        return scheme == .localQuintiles
+            ? "no local quintiles: \(area.name) has \(lsoas) LSOAs, fewer than 5 (METHODS.md §7)"
+            : "no local deciles: \(area.name) has \(lsoas) LSOAs, fewer than 10 (METHODS.md §7)"
+    }
+
+    /// Sums source `source`'s cube over `area`, the job's sexes and period into cells: `schemes`'
+    /// cells from `firstCell`, with the extra counts too when `extras`.
+    static func sumCells(
+        source: Int, area: PlanArea, schemes: [DeprivationScheme], cellCount: Int, firstCell: [DeprivationScheme: Int],
+        job: RunJob, context: RunContext, extras withExtras: Bool = false
     ) -> CellSums {
         let cube = context.cubes[source]
-        let area = context.resolved.areas[job.area]
         let bands = cube.bandCount
         let columns = context.columns[source][context.periodIndex[job.period]!]
         let sexes = job.sex.sexIndices
+        let extraCount = withExtras ? cube.extraCount : 0
         var population = [Double](repeating: 0, count: cellCount * bands)
         var events = [Double](repeating: 0, count: cellCount * bands)
         var rows = [Double](repeating: 0, count: cellCount)
-        var anyLocal = false
+        var extras = [Double](repeating: 0, count: cellCount * bands * extraCount)
+        var anyLocalDecile = false, anyLocalQuintile = false
         population.withUnsafeMutableBufferPointer { pop in
             events.withUnsafeMutableBufferPointer { ev in
-                for la in area.authorities {
-                    for g32 in cube.groupsOfAuthority[la] {
-                        let g = Int(g32)
-                        let decile = Int(cube.groupDecile[g]), local = Int(cube.groupLocalDecile[g])
-                        if local > 0 { anyLocal = true }
-                        for scheme in job.schemes {
-                            guard let offset = scheme.cell(nationalDecile: decile, localDecile: local) else { continue }
-                            let cell = firstCell[scheme]! + offset
-                            cube.add(
-                                group: g, columns: columns, sexes: sexes, population: pop.baseAddress! + cell * bands,
-                                events: ev.baseAddress! + cell * bands, rows: &rows[cell])
+                extras.withUnsafeMutableBufferPointer { ex in
+                    for la in area.authorities {
+                        for g32 in cube.groupsOfAuthority[la] {
+                            let g = Int(g32)
+                            let decile = Int(cube.groupDecile[g]), local = Int(cube.groupLocalDecile[g])
+                            let localFifth = Int(cube.groupLocalQuintile[g])
+                            if local > 0 { anyLocalDecile = true }
+                            if localFifth > 0 { anyLocalQuintile = true }
+                            for scheme in schemes {
+                                guard
+                                    let offset = scheme.cell(
+                                        nationalDecile: decile, localDecile: local, localQuintile: localFifth)
+                                else { continue }
+                                let cell = firstCell[scheme]! + offset
+                                cube.add(
+                                    group: g, columns: columns, sexes: sexes, population: pop.baseAddress! + cell * bands,
+                                    events: ev.baseAddress! + cell * bands, rows: &rows[cell])
+                                if extraCount > 0 {
+                                    cube.addExtras(
+                                        group: g, columns: columns, sexes: sexes,
+                                        extras: ex.baseAddress! + cell * bands * extraCount)
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        return CellSums(population: population, events: events, rows: rows, anyLocal: anyLocal)
+        return CellSums(
+            population: population, events: events, rows: rows, anyLocalDecile: anyLocalDecile,
+            anyLocalQuintile: anyLocalQuintile, extras: extras)
     }
 
     // MARK: - The methods

@@ -208,6 +208,32 @@ public struct GeographySpec: Sendable {
     public var location: PlanLocation
 }
 
+/// What a gap decomposition compares (`compare:`), as the OHID Segment Tool does.
+public enum GapComparison: String, Sendable, CaseIterable {
+    /// The most deprived quantile of the area (base) against its least deprived (comparator), in
+    /// each decile or quintile breakdown of the indicator.
+    case mostVsLeast = "most_vs_least"
+    /// The area (base) against the benchmark area (comparator).
+    case areaVsBenchmark = "area_vs_benchmark"
+}
+
+/// One cause of death of a gap decomposition: its name in outputs and the input column of its deaths.
+public struct CauseColumn: Sendable, Equatable {
+    /// The name in the `cause` column (letters, digits, `_`; not `all` or `other`).
+    public var name: String
+    /// The count column of the input holding the cause's deaths.
+    public var column: String
+    /// Where the cause is written in the plan.
+    public var location: PlanLocation
+
+    /// Creates a cause.
+    public init(name: String, column: String, location: PlanLocation) {
+        self.name = name
+        self.column = column
+        self.location = location
+    }
+}
+
 /// One indicator of a plan.
 public struct IndicatorSpec: Sendable {
     /// A short identifier (letters, digits, `_`, `-`), unique in the plan.
@@ -226,6 +252,12 @@ public struct IndicatorSpec: Sendable {
     public var healthy: String? = nil
     /// Healthy life expectancy: the column of people asked (Census 2021: all usual residents).
     public var surveyed: String? = nil
+    /// A gap decomposition's comparisons, in plan order (`compare:`).
+    public var compare: [GapComparison] = []
+    /// A gap decomposition's benchmark area code for `area_vs_benchmark` (nil: the plan's widest area).
+    public var benchmark: String? = nil
+    /// A gap decomposition's causes of death, in plan order: each a name and its deaths column.
+    public var causes: [CauseColumn] = []
     /// The age range of rates and proportions (nil: all ages).
     public var ages: ClosedRange<Int>?
     /// The age range as written (`0-74`, `75+`).

@@ -478,7 +478,7 @@ package struct NodeReader {
     static let indicatorKeys = [
         "id", "name", "method", "input", "numerator", "denominator", "ages", "at_age", "standard", "multiplier",
         "reference", "sexes", "confidence", "deprivation", "inequality", "sii_transform", "healthy", "surveyed",
-        "polarity", "comparison", "goal",
+        "polarity", "comparison", "goal", "compare", "benchmark", "causes",
     ]
 
     /// A list of confidence levels (95, 99.8, or with %).
@@ -572,6 +572,7 @@ package struct NodeReader {
                 error(node, "\(what): \(method.rawValue) needs \(key): \(prevalenceKey.words)")
             }
         }
+        gapKeys(values, node: node, what: what, method: method, described: described, spec: &spec)
         if let inputNode = values["input"], let name = spec.input, !inputs.contains(where: { $0.name == name }) {
             error(
                 inputNode,
@@ -580,7 +581,12 @@ package struct NodeReader {
             error(node, "\(what) needs input: one of \(inputs.map(\.name).joined(separator: ", ")) (the plan has several)")
         }
         if let n = values["ages"], let text = scalar(n, "\(what): ages") {
-            if let described, !described.takesAges {
+            if let described, described.comparesGaps {
+                error(
+                    n,
+                    "\(what): a gap decomposition splits the gap in life expectancy at birth over every age band; ages does not apply"
+                )
+            } else if let described, !described.takesAges {
                 error(n, "\(what): \(described.title) uses every age band; use at_age to choose the start age (0 = at birth)")
             } else if let range = Self.ages(text) {
                 spec.ages = range
@@ -590,7 +596,9 @@ package struct NodeReader {
             }
         }
         if let n = values["at_age"] {
-            if let described, !described.takesAtAge {
+            if let described, described.comparesGaps {
+                error(n, "\(what): a gap decomposition splits the gap in life expectancy at birth; at_age does not apply")
+            } else if let described, !described.takesAtAge {
                 error(n, "\(what): at_age is for life expectancy; rates take ages: FIRST-LAST")
             } else if let age = integer(n, "\(what): at_age", range: 0...90) {
                 if LifeExpectancy.startAges.contains(age) {
@@ -658,8 +666,21 @@ package struct NodeReader {
                 if !spec.schemes.contains(scheme) { spec.schemes.append(scheme) }
             }
             spec.schemes.sort()
+            if let described, described.comparesGaps && deprivationValid {
+                gapBreakdowns(n, what: what, spec: spec)
+            }
+        } else if values["deprivation"] == nil, let described, described.comparesGaps && spec.compare.contains(.mostVsLeast) {
+            error(
+                values["compare"] ?? node,
+                "\(what): most_vs_least compares the most and least deprived quantile of each area: add a decile or quintile breakdown, e.g. deprivation: [local_quintiles]"
+            )
         }
-        if let n = values["inequality"], let list = items(n, "\(what): inequality") {
+        if let n = values["inequality"], let described, described.comparesGaps {
+            error(
+                n,
+                "\(what): inequality measures are not for a gap decomposition; its rows are gap_contribution by age band and cause"
+            )
+        } else if let n = values["inequality"], let list = items(n, "\(what): inequality") {
             for item in list {
                 guard let text = scalar(item, "\(what): inequality") else { continue }
                 let names = InequalityMeasure.allCases.map(\.rawValue)
@@ -839,6 +860,108 @@ package struct NodeReader {
                 spec.keyLocations["goal"] ?? spec.location,
                 "\(what): a goal is set on the indicator's gap, and it has none: add inequality: [sii, …] (the goal applies to the first)"
             )
+        }
+    }
+}
+
+// MARK: - A gap decomposition's keys
+
+extension NodeReader {
+    /// Reads `compare`, `benchmark` and `causes` (METHODS.md §10) into `spec`: required or refused
+    /// as the method says, each mistake at its own line.
+    mutating func gapKeys(
+        _ values: [String: Node], node: Node, what: String, method: IndicatorMethod?, described: MethodDescription?,
+        spec: inout IndicatorSpec
+    ) {
+        let gaps = described?.comparesGaps
+        for key in ["compare", "benchmark", "causes"] {
+            if let n = values[key], let described, gaps == false {
+                error(n, "\(what): \(key) is for le_gap_decomposition indicators, not \(described.title)")
+            }
+        }
+        guard gaps != false else { return }
+        let names = GapComparison.allCases.map(\.rawValue)
+        if let n = values["compare"], let list = items(n, "\(what): compare") {
+            for item in list {
+                guard let text = scalar(item, "\(what): compare") else { continue }
+                guard let comparison = GapComparison(rawValue: text.lowercased()) else {
+                    let hint = closest(text, names).map { "; did you mean '\($0)'?" } ?? ""
+                    error(item, "\(what): compare '\(text)' is not one of \(names.joined(separator: ", "))\(hint)")
+                    continue
+                }
+                if !spec.compare.contains(comparison) { spec.compare.append(comparison) }
+            }
+            if list.isEmpty { error(n, "\(what): compare is empty; give \(names.joined(separator: ", ")) or both") }
+        } else if values["compare"] == nil, let method {
+            error(
+                node,
+                "\(what): \(method.rawValue) needs compare: most_vs_least (the most against the least deprived quantile of each area), area_vs_benchmark (each area against the benchmark), or both"
+            )
+        }
+        if let n = values["benchmark"], let text = scalar(n, "\(what): benchmark") {
+            if text.isEmpty {
+                error(n, "\(what): benchmark is empty; give an area code such as E92000001 (England) or E54000008")
+            } else if !spec.compare.isEmpty && !spec.compare.contains(.areaVsBenchmark) {
+                error(n, "\(what): benchmark is for compare: area_vs_benchmark; add it to compare, or drop benchmark")
+            } else {
+                spec.benchmark = text
+            }
+        }
+        guard let n = values["causes"] else { return }
+        guard let pairs = mapping(n, "\(what): causes", known: nil) else { return }
+        if pairs.isEmpty {
+            error(n, "\(what): causes is empty; name each cause and its deaths column, e.g. {circulatory: deaths_circulatory}")
+        }
+        for (name, keyNode, value) in pairs {
+            guard let column = scalar(value, "\(what): causes.\(name)") else { continue }
+            if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                error(keyNode, "\(what): cause '\(name)' must be letters, digits or _ (it names output rows)")
+                continue
+            }
+            if ["all", "other"].contains(name.lowercased()) {
+                error(
+                    keyNode,
+                    "\(what): cause '\(name)' is a name the decomposition keeps for itself (all: every cause; other: the deaths the named causes leave)"
+                )
+                continue
+            }
+            if column.isEmpty {
+                error(value, "\(what): causes.\(name) needs the column of its deaths")
+                continue
+            }
+            if let first = spec.causes.first(where: { $0.column == column }) {
+                error(
+                    value,
+                    "\(what): causes.\(name): column '\(column)' is already the column of cause '\(first.name)' (line \(first.location.line)); each death must count once"
+                )
+                continue
+            }
+            if column == spec.numerator {
+                error(
+                    value,
+                    "\(what): causes.\(name): '\(column)' is the numerator (all deaths); a cause needs its own deaths column")
+                continue
+            }
+            spec.causes.append(CauseColumn(name: name, column: column, location: location(value)))
+        }
+    }
+
+    /// The breakdowns of a gap decomposition: quantiles only, and only with most_vs_least.
+    mutating func gapBreakdowns(_ n: Node, what: String, spec: IndicatorSpec) {
+        if spec.schemes.contains(.core20) {
+            error(
+                n,
+                "\(what): most_vs_least compares the first and last quantile of a decile or quintile breakdown; core20 is not one"
+            )
+        }
+        if !spec.compare.isEmpty && !spec.compare.contains(.mostVsLeast) && !spec.schemes.isEmpty {
+            error(
+                n,
+                "\(what): deprivation breakdowns are compared by most_vs_least; add it to compare, or drop deprivation")
+        } else if spec.compare.contains(.mostVsLeast) && !spec.schemes.contains(where: { $0.quantiles > 0 })
+            && !spec.schemes.contains(.core20)
+        {
+            error(n, "\(what): most_vs_least needs a decile or quintile breakdown, e.g. deprivation: [local_quintiles]")
         }
     }
 }

@@ -35,8 +35,10 @@ public enum PlanReport {
         var lines: [String] = []
         lines.append("plan: \(plan.name) (\(plan.path))")
         for source in resolved.sources {
+            let extra =
+                source.extraColumns.isEmpty ? "" : " (and \(source.extraColumns.joined(separator: ", ")): deaths by cause)"
             lines.append(
-                "input \(source.input.name): \(source.input.resolvedPath), read once: \(source.denominator) and \(source.numerator) by LSOA, year, sex and \(source.bands == .le ? "life-table" : "ESP2013") age band (on_error: \(source.input.onError.rawValue))"
+                "input \(source.input.name): \(source.input.resolvedPath), read once: \(source.denominator) and \(source.numerator)\(extra) by LSOA, year, sex and \(source.bands == .le ? "life-table" : "ESP2013") age band (on_error: \(source.input.onError.rawValue))"
             )
         }
         lines.append(
@@ -47,8 +49,12 @@ public enum PlanReport {
         lines.append("periods (\(plan.periods.count)): " + plan.periods.map(\.label).joined(separator: ", "))
         for indicator in resolved.indicators {
             let s = indicator.spec
-            var words = ["\(s.method.rawValue) of \(s.numerator ?? "?") per \(s.denominator ?? "?")", "age \(s.ageLabel)"]
             let described = MethodDescription.of(s.method)
+            var words = ["\(s.method.rawValue) of \(s.numerator ?? "?") per \(s.denominator ?? "?")", "age \(s.ageLabel)"]
+            if described.comparesGaps {
+                words[1] = "the gap in life expectancy at birth by life-table age band (Arriaga, METHODS.md §10)"
+                words += gapWords(indicator)
+            }
             if !described.prevalenceKeys.isEmpty {
                 let columns = described.prevalenceKeys.map { s.column(key: $0.key) ?? "?" }
                 words.append(
@@ -125,5 +131,32 @@ public enum PlanReport {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A gap decomposition's comparisons and causes, in words.
+    static func gapWords(_ indicator: ResolvedIndicator) -> [String] {
+        let s = indicator.spec
+        var words: [String] = []
+        let comparisons = s.compare.map { comparison -> String in
+            switch comparison {
+            case .mostVsLeast:
+                let ends = s.schemes.filter { $0.quantiles > 0 }.map { "\($0.singular) 1 against \($0.quantiles)" }
+                return "most_vs_least (\(ends.joined(separator: "; ")))"
+            case .areaVsBenchmark:
+                let benchmark = indicator.benchmark.map { "\($0.type.rawValue) \($0.code) \($0.name)" } ?? "?"
+                return
+                    "area_vs_benchmark (each area against \(benchmark)\(s.benchmark == nil ? ", the plan's widest area" : ""))"
+            }
+        }
+        words.append("compare \(comparisons.joined(separator: ", ")): gap = comparator's e0 minus base's, in years")
+        if s.causes.isEmpty {
+            words.append("no causes (by age band only)")
+        } else {
+            let causes = s.causes.map { $0.name == $0.column ? $0.name : "\($0.name) (column \($0.column))" }
+            words.append(
+                "causes \(causes.joined(separator: ", ")), and other (the deaths they leave); rows gap_contribution by age band and cause"
+            )
+        }
+        return words
     }
 }

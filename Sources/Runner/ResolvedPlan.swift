@@ -41,6 +41,9 @@ public struct AggregationSource: Sendable {
     public var denominator: String
     /// Life-table bands when a life expectancy needs them, else ESP2013 bands.
     public var bands: BandScheme
+    /// More count columns summed in the same pass (a gap decomposition's deaths by cause), in the
+    /// order first named by the plan's indicators.
+    public var extraColumns: [String] = []
 }
 
 /// An indicator bound to its source and method bands.
@@ -58,6 +61,11 @@ public struct ResolvedIndicator: Sendable {
     /// Index into `ResolvedPlan.sources` of the second pair of columns summed into the same cells
     /// (healthy life expectancy: healthy and surveyed, in life-table bands), or nil.
     public var secondarySource: Int? = nil
+    /// A gap decomposition's causes: the position of each cause's column among its source's
+    /// `extraColumns`, in the order of `spec.causes`.
+    public var causeSlots: [Int] = []
+    /// A gap decomposition's benchmark area (`area_vs_benchmark`), or nil.
+    public var benchmark: PlanArea? = nil
 }
 
 /// One compute job: an indicator for one area, sex and period, with its deprivation breakdowns.
@@ -188,6 +196,12 @@ private struct Resolver {
                         )
                     }
                 }
+                for cause in spec.causes where header.index(of: cause.column) == nil {
+                    error(
+                        cause.location,
+                        "indicator '\(spec.id)': cause '\(cause.name)': '\(cause.column)' is not a column of \(input.file) (its columns: \(header.names.joined(separator: ", ")))"
+                    )
+                }
             }
             guard let numerator = spec.numerator, let denominator = spec.denominator else { continue }
             let sourceIndex = source(input: input, numerator: numerator, denominator: denominator, sources: &sources)
@@ -197,8 +211,20 @@ private struct Resolver {
                 guard prevalence.count == 2, let healthy = prevalence[0], let surveyed = prevalence[1] else { continue }
                 secondary = source(input: input, numerator: healthy, denominator: surveyed, sources: &sources)
             }
+            // A gap decomposition's deaths by cause: more columns of the same pass.
+            var causeSlots: [Int] = []
+            for cause in spec.causes {
+                if let slot = sources[sourceIndex].extraColumns.firstIndex(of: cause.column) {
+                    causeSlots.append(slot)
+                } else {
+                    causeSlots.append(sources[sourceIndex].extraColumns.count)
+                    sources[sourceIndex].extraColumns.append(cause.column)
+                }
+            }
             if var bound = bind(spec, source: sourceIndex, bands: sources[sourceIndex].bands) {
                 bound.secondarySource = secondary
+                bound.causeSlots = causeSlots
+                if spec.compare.contains(.areaVsBenchmark) { bound.benchmark = benchmark(spec, areas: areas) }
                 indicators.append(bound)
             }
             if spec.method == .isr, let reference = spec.reference, reference.lowercased() != "all",
@@ -221,13 +247,26 @@ private struct Resolver {
                 for (i, indicator) in indicators.enumerated() {
                     var schemes: [DeprivationScheme] = [.none]
                     for scheme in indicator.spec.schemes {
-                        if scheme == .localDeciles && !area.takesLocalDeciles {
+                        if scheme.isLocal && !area.takesLocalDeciles {
+                            let words = scheme == .localDeciles ? "deciles" : "quintiles"
                             let sentence =
-                                "\(indicator.spec.id): no local deciles for \(area.type.rawValue) \(area.name) (\(area.code)): local deciles are cut within one local authority or Place; wider areas use national deciles"
+                                "\(indicator.spec.id): no local \(words) for \(area.type.rawValue) \(area.name) (\(area.code)): local \(words) are cut within one local authority or Place; wider areas use national \(words)"
                             if !skipped.contains(sentence) { skipped.append(sentence) }
                             continue
                         }
                         schemes.append(scheme)
+                    }
+                    // A gap decomposition with nothing to compare in this area has no job.
+                    if MethodDescription.of(indicator.spec.method).comparesGaps {
+                        let againstBenchmark = indicator.benchmark.map { $0.code != area.code || $0.type != area.type } ?? false
+                        if schemes.count == 1 && !againstBenchmark {
+                            if let benchmark = indicator.benchmark, !(indicator.spec.compare.contains(.mostVsLeast)) {
+                                let sentence =
+                                    "\(indicator.spec.id): the benchmark \(benchmark.name) (\(benchmark.code)) is not compared with itself"
+                                if !skipped.contains(sentence) { skipped.append(sentence) }
+                            }
+                            continue
+                        }
                     }
                     let perJob = SIIStreams.schemes(schemes, measures: indicator.spec.measures).count
                     for sex in indicator.spec.sexes {
@@ -325,6 +364,30 @@ private struct Resolver {
     // MARK: Areas
 
     func areaByCode(_ code: String) -> PlanArea? { AreaResolver(geography: geography).area(code: code) }
+
+    /// A gap decomposition's benchmark: the area its `benchmark` names, else the widest of the
+    /// plan's areas (England, then a region, the ICB, a combined authority or group, a Place or
+    /// local authority; the first listed among equals). Nil, with an issue, when there is none.
+    mutating func benchmark(_ spec: IndicatorSpec, areas: [PlanArea]) -> PlanArea? {
+        if let code = spec.benchmark {
+            if let area = areas.first(where: { $0.code == code }) ?? areaByCode(code) { return area }
+            error(
+                spec.keyLocations["benchmark"] ?? spec.location,
+                "indicator '\(spec.id)': benchmark '\(code)' is not England (E92000001), a region, the ICB (E54000008), a Place or a local authority code"
+            )
+            return nil
+        }
+        let order: [AreaType] = [.england, .region, .icb, .combinedAuthority, .group, .place, .la]
+        let widest = order.lazy.compactMap { type in areas.first { $0.type == type } }.first
+        guard let widest, areas.count > 1 else {
+            error(
+                spec.keyLocations["compare"] ?? spec.location,
+                "indicator '\(spec.id)': area_vs_benchmark needs a benchmark: give benchmark: CODE (e.g. E92000001 for England); without it the plan's widest area is the benchmark, and this plan has \(areas.isEmpty ? "no area" : "only \(areas[0].name)")"
+            )
+            return nil
+        }
+        return widest
+    }
 
     mutating func expandAreas() -> [PlanArea] {
         var out: [PlanArea] = []

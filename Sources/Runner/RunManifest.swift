@@ -71,6 +71,8 @@ struct ManifestInput: Sendable, Codable, Equatable {
     var bytes: Int
     var numerator: String
     var denominator: String
+    /// More count columns read in the same pass (deaths by cause), or nil when none.
+    var extra: [String]?
     var rowsRead: Int
     var rowsAccepted: Int
     var rowsRejected: Int
@@ -116,7 +118,9 @@ struct RunManifest {
         lines.append(
             inputs.map { i in
                 "    {\"name\": \(s(i.name)), \"path\": \(s(i.path)), \"bytes\": \(i.bytes), \"sha256\": \(s(i.sha256)), "
-                    + "\"numerator\": \(s(i.numerator)), \"denominator\": \(s(i.denominator)), \"rows_read\": \(i.rowsRead), "
+                    + "\"numerator\": \(s(i.numerator)), \"denominator\": \(s(i.denominator)), "
+                    + (i.extra.map { "\"extra_counts\": [\($0.map(s).joined(separator: ", "))], " } ?? "")
+                    + "\"rows_read\": \(i.rowsRead), "
                     + "\"rows_accepted\": \(i.rowsAccepted), \"rows_rejected\": \(i.rowsRejected), \"parallel_read\": \(i.parallel)}"
             }.joined(separator: ",\n"))
         lines.append("  ],")

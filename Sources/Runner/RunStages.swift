@@ -99,9 +99,10 @@ public final class AggregatedRun: @unchecked Sendable {
             let rejects = staging + "/rejects-\(source.input.name).csv"
             let cube: CountCube
             do {
-                let columns = CountColumns(
+                var columns = CountColumns(
                     lsoa: source.input.lsoa, year: source.input.year, sex: source.input.sex, age: source.input.age,
                     population: source.denominator, deaths: source.numerator)
+                columns.extra = source.extraColumns
                 let settings = CountCube.Settings(
                     file: source.input.resolvedPath, columns: columns, bands: source.bands,
                     rejects: source.input.onError == .reject ? rejects : nil)
@@ -214,7 +215,8 @@ public final class AggregatedRun: @unchecked Sendable {
                 name: source.input.name, path: source.input.resolvedPath,
                 sha256: fingerprint.inputs[source.input.name]?.hex ?? "",
                 bytes: fingerprint.inputs[source.input.name]?.bytes ?? 0,
-                numerator: source.numerator, denominator: source.denominator, rowsRead: cube.rowsRead,
+                numerator: source.numerator, denominator: source.denominator,
+                extra: source.extraColumns.isEmpty ? nil : source.extraColumns, rowsRead: cube.rowsRead,
                 rowsAccepted: cube.accepted, rowsRejected: cube.rejected, parallel: cube.parallel)
         }
     }
@@ -268,6 +270,13 @@ public final class RunOutputs: @unchecked Sendable {
     /// Opens every consumer.
     public func begin() throws(RunnerError) {
         var description = RunDescription(levels: prepared.resolved.levels, planName: prepared.plan.name)
+        for indicator in prepared.resolved.indicators where MethodDescription.of(indicator.spec.method).comparesGaps {
+            let spec = indicator.spec
+            if spec.compare.contains(.mostVsLeast) {
+                description.causeTables.formUnion(spec.schemes.filter { $0.quantiles > 0 })
+            }
+            if spec.compare.contains(.areaVsBenchmark) { description.causeTables.insert(.none) }
+        }
         description.identity = RunIdentity(
             toolVersion: prepared.request.toolVersion, fingerprint: prepared.fingerprint.value,
             planSHA256: prepared.fingerprint.plan, inputSHA256: prepared.fingerprint.inputs.mapValues(\.hex),

@@ -67,15 +67,17 @@ struct ReportCommand: ParsableCommand {
         do {
             let reader = try CSVReader(path: path)
             let levels = ResultsCSV.levels(header: reader.header.names)
-            // A results.csv written before the judgement columns reads too.
+            // A results.csv written before the judgement columns reads too; the cause column is there
+            // only when the plan decomposes a gap.
+            let causes = ResultsCSV.hasCauseColumn(header: reader.header.names)
             guard
-                reader.header.names == ResultsCSV.longHeader(levels: levels)
-                    || reader.header.names == ResultsCSV.legacyLongHeader(levels: levels)
+                reader.header.names == ResultsCSV.longHeader(levels: levels, causes: causes)
+                    || reader.header.names == ResultsCSV.legacyLongHeader(levels: levels, causes: causes)
             else {
                 throw ReportInputError.badData(path: path, line: 1, reason: "not a results.csv header")
             }
             try reader.forEachRow { row in
-                switch ResultsCSV.record(fields: row.fields, levels: levels) {
+                switch ResultsCSV.record(fields: row.fields, levels: levels, causes: causes) {
                 case .success(let record): store.add(record)
                 case .failure(let error):
                     throw ReportInputError.badData(path: path, line: row.line, reason: error.description)

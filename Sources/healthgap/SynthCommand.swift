@@ -12,13 +12,17 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Generate synthetic LSOA × year × sex × age band population and deaths with a known deprivation gradient.",
         discussion: """
-            Writes lsoa_code,year,sex,age_band,population,deaths,healthy,surveyed (sex Male/Female; the 20 \
-            life-table bands 0, 1-4, …, 85-89, 90+). Populations come from the IMD 2019 mid-2015 denominators; \
+            Writes the columns lsoa_code, year, sex, age_band, population, deaths, healthy, surveyed, circulatory, \
+            cancer, respiratory, digestive and external (sex Male/Female; the 20 life-table bands 0, 1-4, …, \
+            85-89, 90+). Populations come from the IMD 2019 mid-2015 denominators; \
             deaths are Poisson draws from a Gompertz-like schedule calibrated to life expectancy at birth 79.4 \
             (male) and 83.1 (female) for England, with gaps of 9.5 and 7.5 years between national deciles 1 and \
             10. surveyed is the population and healthy a binomial draw from it at a share in good health that \
             falls with age and with deprivation (as Census 2021 general health: very good or good), drawn from \
-            a separate random stream so the first six columns do not depend on it. The parameters go to \
+            a separate random stream so the first six columns do not depend on it. The last five columns split \
+            the deaths by broad cause (the rest are other causes), with more respiratory, digestive and external \
+            deaths where deprivation is higher, from a third stream so the first eight columns do not depend on \
+            them. The parameters go to \
             F.params.json beside the output; --truth writes the generating life expectancy and healthy life \
             expectancy at birth by sex and decile. The same seed gives the same bytes.
             """)

@@ -202,7 +202,8 @@ import _TestSupport
     @Test func rejectModeWritesTheBadRowsAndCountsThem() throws {
         let path = RunFixture.folder.appendingPathComponent("with-bad-row.csv").path
         var bytes = try #require(FileManager.default.contents(atPath: RunFixture.counts))
-        bytes.append(Data("E01006412,2018,Male,0,9,nine,9,9\n".utf8))  // synth's columns: …, deaths, healthy, surveyed
+        // synth's columns: …, deaths, healthy, surveyed, then five causes of death.
+        bytes.append(Data("E01006412,2018,Male,0,9,nine,9,9,0,0,0,0,0\n".utf8))
         _ = FileManager.default.createFile(atPath: path, contents: bytes)
         let plan = try badPlan(
             "reject.yaml", replace: "    file: counts.csv", with: "    file: with-bad-row.csv\n    on_error: reject")

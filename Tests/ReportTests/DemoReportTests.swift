@@ -18,8 +18,11 @@ import _TestSupport
     static func records() throws -> [ResultRecord] {
         let reader = try CSVReader(path: run + "/results.csv")
         let levels = ResultsCSV.levels(header: reader.header.names)
+        let causes = ResultsCSV.hasCauseColumn(header: reader.header.names)
         var out: [ResultRecord] = []
-        try reader.forEachRow { row in out.append(try ResultsCSV.record(fields: row.fields, levels: levels).get()) }
+        try reader.forEachRow { row in
+            out.append(try ResultsCSV.record(fields: row.fields, levels: levels, causes: causes).get())
+        }
         return out
     }
 

@@ -22,6 +22,35 @@ import Testing
         #expect(runs[0].fingerprint == "ef1000" && runs[0].seed == 1 && runs[0].inputSHA256 == "counts=cd")
     }
 
+    /// A gap decomposition's records keep their cause (migration v4-cause); `show` and `diff` name it,
+    /// and two causes of one band are two records, not one revised.
+    @Test func causesReadBackAndAreTheirOwnRecords() throws {
+        let store = try SQLiteResultsStore(path: path)
+        defer { store.close() }
+        let period = Period(first: 2019, last: 2021)
+        func gap(_ cause: String, _ years: Double) -> ResultRecord {
+            var r = HistoryFixtures.record(
+                indicator: "le_gap", period: period, scheme: .localQuintiles, measure: .gapContribution, value: years)
+            r.method = .leGapDecomposition
+            r.limits = []
+            r.cause = cause
+            return r
+        }
+        let first = [gap("all", 9.5), gap("circulatory", 2.5), gap("other", 7)]
+        let second = [gap("all", 9.5), gap("circulatory", 3), gap("other", 6.5)]
+        let a = try HistoryFixtures.write(first, to: store, time: 1_000)
+        let b = try HistoryFixtures.write(second, to: store, time: 2_000)
+        #expect(try store.records(run: a, filter: RecordFilter()) == first)
+        let changes = HistoryDiff.changes(
+            from: try store.records(run: a, filter: RecordFilter()), to: try store.records(run: b, filter: RecordFilter()))
+        #expect(changes.map(\.kind) == ["revised", "revised"] && changes.map { $0.record.cause } == ["circulatory", "other"])
+        let csv = HistoryDiff.csv(changes)
+        #expect(csv.hasPrefix("change,indicator_id,area_code,area_name,sex,age,cause,period,"), "\(csv)")
+        #expect(csv.contains(",circulatory,2019-2021,local_quintiles,,gap_contribution,2.5,3\n"), "\(csv)")
+        let show = try HistoryShow.csv(store: store, filter: RecordFilter(indicator: "le_gap", area: "E08000012"))
+        #expect(show.split(separator: "\n").first?.contains(",age,cause,period,") == true, "\(show)")
+    }
+
     @Test func limitsSurviveDifferentLevels() {
         let limits = [
             LevelLimits(level: ConfidenceLevel(0.9)!, lower: 1.5, upper: nil),

@@ -62,6 +62,38 @@ import Testing
         for (a, b) in zip(records, back) { #expect(a == b) }
     }
 
+    /// A run with a gap decomposition writes the cause column after age: a record's cause reads
+    /// back, and the other records' empty cause is nil again.
+    @Test func recordsReadBackWithTheCauseColumn() throws {
+        var records = Self.records()
+        for i in records.indices where records[i].measure == .gapContribution {
+            records[i].cause = ["all", "circulatory", "other, \"named\""][i % 3]
+        }
+        #expect(records.contains { $0.cause != nil })
+        let header = ResultsCSV.longHeader(levels: Self.levels, causes: true)
+        #expect(header[7...9] == ["age", "cause", "period"] && ResultsCSV.hasCauseColumn(header: header))
+        #expect(!ResultsCSV.hasCauseColumn(header: ResultsCSV.longHeader(levels: Self.levels)))
+        var bytes = CSVWriter.encodeRow(header)
+        for r in records { ResultsCSV.appendLongRow(r, levels: Self.levels, causes: true, to: &bytes) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("causes-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let reader = try CSVReader(path: path)
+        #expect(reader.header.names == header)
+        var back: [ResultRecord] = []
+        while let row = try reader.nextRow() {
+            let fields = (0..<row.count).map { row[$0] }
+            back.append(try ResultsCSV.record(fields: fields, levels: Self.levels, causes: true).get())
+        }
+        #expect(back == records)
+        // Without the column, the same records' rows are the bytes written before the column existed.
+        var plain: [UInt8] = [], withCause: [UInt8] = []
+        let other = try #require(records.first { $0.cause == nil })
+        ResultsCSV.appendLongRow(other, levels: Self.levels, to: &plain)
+        ResultsCSV.appendLongRow(other, levels: Self.levels, causes: true, to: &withCause)
+        #expect(withCause.count == plain.count + 1)
+    }
+
     @Test func aFieldOfTheWrongTypeNamesItsColumn() {
         var fields = Array(repeating: "", count: 14 + 4 + 3)
         fields[2] = "life_expectancy"

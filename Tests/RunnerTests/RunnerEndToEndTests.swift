@@ -21,14 +21,17 @@ import _TestSupport
     @Test func demoPlanRunsAndPublishesEveryFile() throws {
         let (summary, output) = RunnerFixture.demoRun
         #expect(!summary.upToDate)
-        // 10 areas × (life expectancy 2 + DSRs 3 + 3 + healthy life expectancy 2 sexes) × 8 periods.
-        #expect(summary.jobs == 800)
+        // 10 areas × (life expectancy 2 + DSRs 3 + 3 + healthy life expectancy 2 sexes) × 8 periods, and the
+        // gap decomposition by local quintile: 9 Places (the ICB has none) × 2 sexes × 8 periods.
+        #expect(summary.jobs == 800 + 144)
         #expect(summary.rowsRead == summary.rowsAccepted)
         #expect(summary.rowsRejected == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: output + "/tables")
         // The ICB by national decile and Core20, and its whole area (healthy life expectancy, whose only
-        // breakdown, local deciles, does not apply to it); each Place by local decile, national decile and Core20.
-        #expect(files.count == 3 + 9 * 3)
+        // breakdown, local deciles, does not apply to it); each Place by local decile, national decile and Core20,
+        // and by local quintile (the gap decomposition's, with the cause column).
+        #expect(files.count == 3 + 9 * 4)
+        #expect(files.contains("place_liverpool_by-local-quintile.csv"))
         #expect(files.contains("icb_nhs-cheshire-and-merseyside_whole-area.csv"))
         #expect(files.contains("place_liverpool_by-local-decile.csv"))
         #expect(files.contains("icb_nhs-cheshire-and-merseyside_by-national-decile.csv"))

@@ -38,10 +38,17 @@ struct MethodDescription: Sendable {
     /// The measures written beside `value` for every cell, in this order (healthy life
     /// expectancy: `le` and `years_in_poorer_health`); empty for every other method.
     var companionMeasures: [Measure] = []
+    /// Whether the method compares two populations' life tables (the gap decomposition): it takes
+    /// `compare`, `benchmark` and `causes`, and no inequality measures.
+    var comparesGaps = false
     /// Binds an indicator to its source's bands: the method bands and the map from source bands.
     let bind: @Sendable (IndicatorSpec, [AgeBand]) throws(MethodBindingError) -> MethodBands
     /// Computes the live cells of a job (cells with input rows).
     let compute: @Sendable (MethodCells) throws(RunnerError) -> [Int: CellEstimate]
+    /// Writes a job's records itself, for a method whose records are not one estimate per cell
+    /// (the gap decomposition: one record per age band and cause of each comparison); nil for the
+    /// others, whose records `JobComputation` makes from `compute`.
+    var jobRecords: (@Sendable (RunJob, RunContext) throws(RunnerError) -> [ResultRecord])? = nil
 
     /// The description of `method`.
     static func of(_ method: IndicatorMethod) -> MethodDescription {
@@ -52,6 +59,7 @@ struct MethodDescription: Sendable {
         case .proportion: return CrudeRateMethod.proportion
         case .isr: return IndirectlyStandardisedRatioMethod.description
         case .healthyLifeExpectancy: return HealthyLifeExpectancyMethod.description
+        case .leGapDecomposition: return LifeExpectancyDecompositionMethod.description
         }
     }
 }
