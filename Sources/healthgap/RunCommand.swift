@@ -105,7 +105,7 @@ struct RunCommand: ParsableCommand {
                         shard == "slurm"
                         ? try ShardSpec(slurmEnvironment: ProcessInfo.processInfo.environment) : try ShardSpec(parsing: shard)
                 } catch {
-                    printToStandardError("healthgap: error: \(error.description)")
+                    printToStandardError("healthgap: error: \(String(describing: error))")
                     throw ExitCode(64)
                 }
                 let written = try BatchRunner.runShard(request, shard: spec, logger: logger)
