@@ -363,7 +363,8 @@ public struct ReportBuilder {
             text = list.capitalizedFirst + (missing.count == 1 ? " is" : " are") + " not available in this run."
         }
         if hasGaps {
-            text += (text.isEmpty ? "" : " ")
+            text +=
+                (text.isEmpty ? "" : " ")
                 + "What makes up the gap, by age and cause of death, is on each \(peerWord.dropLast())'s page."
         }
         return text

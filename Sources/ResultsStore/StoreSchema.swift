@@ -240,7 +240,8 @@ public enum StoreSchema {
             area: AreaLabel(code: texts(3) ?? "", name: texts(4) ?? "", type: type), sex: sex, age: texts(7) ?? "",
             period: Period(first: first, last: last), imdEdition: texts(11) ?? "", scheme: scheme,
             quantile: texts(13) ?? "", measure: measure, value: real(15),
-            limits: decode(limits: texts(16) ?? "[]"), count: real(17), denominator: real(18), note: texts(19))
+            limits: decode(limits: texts(16) ?? "[]"), count: real(17), denominator: real(18), note: texts(19),
+            cause: texts(28))
         // The judgements (NULL in rows written before `v3-judgements`).
         if let word = texts(22) {
             guard let outcome = ComparisonOutcome(rawValue: word) else { return bad(22, word) }
