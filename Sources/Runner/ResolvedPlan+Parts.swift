@@ -5,6 +5,7 @@ import Indicators
 import Ingest
 import Results
 
+/// An area a plan reports on, with the local authorities it is made of.
 public struct PlanArea: Sendable, Equatable {
     /// England, a region, the ICB, a Place or a local authority (the long table's `area_type`).
     public var type: AreaType
@@ -86,5 +87,3 @@ public struct RunJob: Sendable {
     /// How many SII computations the job makes.
     public var streamCount: Int
 }
-
-/// A plan checked against the lookups and the inputs' headers, expanded into jobs.

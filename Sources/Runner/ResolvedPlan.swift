@@ -5,7 +5,7 @@ import Indicators
 import Ingest
 import Results
 
-/// An area a plan reports on, with the local authorities it is made of.
+/// A plan checked against the lookups and the inputs' headers, expanded into jobs.
 public struct ResolvedPlan: Sendable {
     /// The plan as parsed.
     public var plan: Plan
