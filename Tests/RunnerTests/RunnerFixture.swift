@@ -20,6 +20,25 @@ enum RunnerFixture {
         do { return try DataDirectory.locate() } catch { fatalError("no data directory: \(error)") }
     }()
 
+    /// The geography lookups, loaded once.
+    static let geography: Geography = {
+        do { return try Geography.load(data: data) } catch { fatalError("\(error)") }
+    }()
+
+    /// Every issue of a plan's text, parsed as `plan.yaml` and resolved against the lookups (no
+    /// inputs are read); none for a good plan.
+    static func planIssues(_ text: String) -> [PlanIssue] {
+        let (plan, issues) = PlanParser.parse(text: text, path: "plan.yaml")
+        guard let plan else { return issues }
+        do {
+            _ = try ResolvedPlan.resolve(plan, issues: issues, geography: geography)
+            return []
+        } catch {
+            if case .plan(let found) = error { return found }
+            return []
+        }
+    }
+
     /// The folder holding the generated files.
     static let folder: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("healthgap-runner-\(UUID().uuidString)")

@@ -282,21 +282,7 @@ import _TestSupport
         return path
     }()
 
-    static let geography: Geography = {
-        do { return try Geography.load(data: RunnerFixture.data) } catch { fatalError("\(error)") }
-    }()
-
-    func issues(_ text: String) -> [PlanIssue] {
-        let (plan, issues) = PlanParser.parse(text: text, path: "plan.yaml")
-        guard let plan else { return issues }
-        do {
-            _ = try ResolvedPlan.resolve(plan, issues: issues, geography: Self.geography)
-            return []
-        } catch {
-            if case .plan(let found) = error { return found }
-            return []
-        }
-    }
+    func issues(_ text: String) -> [PlanIssue] { RunnerFixture.planIssues(text) }
 
     @Test func aValidPlanHasNoIssues() {
         #expect(issues(Self.plan()).isEmpty)

@@ -49,17 +49,7 @@ import _TestSupport
         return (lines + adding).joined(separator: "\n") + "\n"
     }
 
-    func issues(_ text: String) -> [PlanIssue] {
-        let (plan, issues) = PlanParser.parse(text: text, path: "plan.yaml")
-        guard let plan else { return issues }
-        do {
-            _ = try ResolvedPlan.resolve(plan, issues: issues, geography: RunnerPlanTests.geography)
-            return []
-        } catch {
-            if case .plan(let found) = error { return found }
-            return []
-        }
-    }
+    func issues(_ text: String) -> [PlanIssue] { RunnerFixture.planIssues(text) }
 
     @Test func aJudgedPlanResolvesWithItsBenchmarksAfterItsOwnAreas() throws {
         let (parsed, parseIssues) = PlanParser.parse(text: Self.plan(), path: "plan.yaml")
